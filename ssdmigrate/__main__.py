@@ -1,0 +1,3 @@
+from ssdmigrate.cli import main
+
+main()

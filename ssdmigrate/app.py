@@ -1,0 +1,72 @@
+"""What every command shares: the chosen backend, output settings, the log."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ssdmigrate.errors import NeedsMac, UsageProblem
+
+if TYPE_CHECKING:
+    from ssdmigrate.runner import Backend, Runner
+
+DEFAULT_SCENARIO = "mbp2012-el-capitan"
+
+
+@dataclass
+class App:
+    simulate: bool = False
+    scenario: str | None = None
+    sim_state: Path | None = None
+    replay: Path | None = None
+    faults: tuple[str, ...] = ()
+    verbosity: int = 0  # -1 quiet, 0 normal, 1+ verbose
+    color: str = "auto"
+    log_path: Path | None = None
+    _backend: Backend | None = field(default=None, repr=False)
+
+    @property
+    def simulated(self) -> bool:
+        return self.simulate or self.scenario is not None
+
+    def check_options(self) -> None:
+        if self.replay is not None and self.simulated:
+            raise UsageProblem("--replay cannot be combined with --simulate/--scenario")
+        if self.faults and not self.simulated:
+            raise UsageProblem("--fault works only on the simulated Mac (--simulate)")
+
+    def backend(self) -> Backend:
+        """The backend, made on first use, so commands that need no Mac work anywhere."""
+        if self._backend is None:
+            self._backend = self._make_backend()
+        return self._backend
+
+    def runner(self, *, read_only: bool = False) -> Runner:
+        from ssdmigrate.runner import Runner
+
+        return Runner(self.backend(), read_only=read_only)
+
+    def _make_backend(self) -> Backend:
+        if self.replay is not None:
+            from ssdmigrate.replay import ReplayBackend
+
+            return ReplayBackend.load(self.replay)
+        if self.simulated:
+            from ssdmigrate.sim.backend import SimBackend
+
+            return SimBackend.open(
+                self.scenario or DEFAULT_SCENARIO, self.sim_state, self.faults
+            )
+        if sys.platform != "darwin":
+            raise NeedsMac(
+                "this command needs a Mac: it runs Apple's diskutil, asr and bless, "
+                f"which do not exist on {sys.platform}",
+                remedy="To try ssdmigrate here, use the built-in simulated Mac: "
+                "ssdmigrate --simulate disks (ssdmigrate scenarios lists them), "
+                "or a recorded bundle: ssdmigrate --replay DIR disks",
+            )
+        from ssdmigrate.runner import MacBackend
+
+        return MacBackend()
