@@ -22,6 +22,8 @@ COMMANDS: dict[str, str] = {
     "capture": "ssdmigrate.commands.capture:capture",
     "scenarios": "ssdmigrate.commands.scenarios:scenarios",
     "sim": "ssdmigrate.commands.sim:sim",
+    "verify": "ssdmigrate.commands.verify:verify",
+    "checklist": "ssdmigrate.commands.checklist:checklist",
 }
 
 SHORT_HELP: dict[str, str] = {
@@ -29,6 +31,8 @@ SHORT_HELP: dict[str, str] = {
     "capture": "Record this Mac's discovery outputs as a replay bundle.",
     "scenarios": "List the built-in simulated Macs.",
     "sim": "Reset, inspect or physically swap the simulated Mac.",
+    "verify": "Compare a clone with its source, file by file.",
+    "checklist": "Show, walk through or export the drive-swap checklist.",
 }
 
 
