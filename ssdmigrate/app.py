@@ -38,7 +38,7 @@ class App:
             raise UsageProblem("--fault works only on the simulated Mac (--simulate)")
 
     def backend(self) -> Backend:
-        """The backend, made on first use, so commands that need no Mac work anywhere."""
+        """The backend, made on first use: commands that need no Mac work anywhere."""
         if self._backend is None:
             self._backend = self._make_backend()
         return self._backend
@@ -48,6 +48,12 @@ class App:
 
         return Runner(self.backend(), read_only=read_only)
 
+    def sim_folder(self) -> Path:
+        """Where the chosen simulated Mac keeps its state."""
+        from ssdmigrate import paths
+
+        return self.sim_state or paths.sim_state_dir(self.scenario or DEFAULT_SCENARIO)
+
     def _make_backend(self) -> Backend:
         if self.replay is not None:
             from ssdmigrate.replay import ReplayBackend
@@ -56,9 +62,8 @@ class App:
         if self.simulated:
             from ssdmigrate.sim.backend import SimBackend
 
-            return SimBackend.open(
-                self.scenario or DEFAULT_SCENARIO, self.sim_state, self.faults
-            )
+            scenario = self.scenario or DEFAULT_SCENARIO
+            return SimBackend.open(scenario, self.sim_folder(), self.faults)
         if sys.platform != "darwin":
             raise NeedsMac(
                 "this command needs a Mac: it runs Apple's diskutil, asr and bless, "

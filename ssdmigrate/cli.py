@@ -4,6 +4,7 @@ where expected failures become messages and exit statuses."""
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -44,45 +45,56 @@ class LazyGroup(click.Group):
         target = COMMANDS.get(cmd_name)
         if target is None:
             return None
-        if ctx.resilient_parsing or _listing_help(ctx):
-            return click.Command(cmd_name, short_help=SHORT_HELP.get(cmd_name))
         module, attr = target.split(":")
         command = getattr(importlib.import_module(module), attr)
         assert isinstance(command, click.Command)
         return command
 
-
-def _listing_help(ctx: click.Context) -> bool:
-    # While the group's own --help lists commands, a stand-in with the short
-    # help avoids importing every command module.
-    return ctx.invoked_subcommand is None and "--help" in sys.argv[1:2]
+    def format_commands(
+        self, ctx: click.Context, formatter: click.HelpFormatter
+    ) -> None:
+        # The short help is kept here so that listing the commands loads none.
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, SHORT_HELP[name]) for name in sorted(COMMANDS)])
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ssdmigrate")
 @click.option("--simulate", is_flag=True, help="Use the built-in simulated Mac.")
-@click.option("--scenario", metavar="NAME", help="Which simulated Mac (implies --simulate).")
 @click.option(
-    "--sim-state", type=click.Path(path_type=Path), metavar="DIR",
+    "--scenario", metavar="NAME", help="Which simulated Mac (implies --simulate)."
+)
+@click.option(
+    "--sim-state",
+    type=click.Path(path_type=Path),
+    metavar="DIR",
     help="Folder that keeps the simulated Mac's state.",
 )
 @click.option(
-    "--replay", type=click.Path(path_type=Path), metavar="DIR",
+    "--replay",
+    type=click.Path(path_type=Path),
+    metavar="DIR",
     help="Answer from a recorded replay bundle (read-only).",
 )
 @click.option(
-    "--fault", "faults", multiple=True, metavar="STEP:KIND",
+    "--fault",
+    "faults",
+    multiple=True,
+    metavar="STEP:KIND",
     help="Simulated Mac only: make a step fail (fail, busy, interrupt-at:N, ...).",
 )
 @click.option("-v", "--verbose", count=True, help="More detail (repeatable).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors and results.")
 @click.option("--log-file", type=click.Path(path_type=Path), metavar="PATH")
 @click.option(
-    "--color", type=click.Choice(["auto", "always", "never"]), default="auto",
-    show_default=True, help="Colour in output; NO_COLOR turns it off.",
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour in output; NO_COLOR turns it off.",
 )
 @click.pass_context
-def cli(ctx: click.Context, **opts: Any) -> None:
+def cli(ctx: click.Context, /, **opts: Any) -> None:
     """Move a Mac's boot disk onto a new SSD: plan, partition, clone, validate, swap.
 
     Global options go before the command: ssdmigrate --simulate plan
@@ -90,9 +102,13 @@ def cli(ctx: click.Context, **opts: Any) -> None:
     from ssdmigrate import logs
 
     app = App(
-        simulate=opts["simulate"], scenario=opts["scenario"],
-        sim_state=opts["sim_state"], replay=opts["replay"], faults=opts["faults"],
-        verbosity=-1 if opts["quiet"] else opts["verbose"], color=opts["color"],
+        simulate=opts["simulate"],
+        scenario=opts["scenario"],
+        sim_state=opts["sim_state"],
+        replay=opts["replay"],
+        faults=opts["faults"],
+        verbosity=-1 if opts["quiet"] else opts["verbose"],
+        color=opts["color"],
     )
     app.check_options()
     app.log_path = logs.start(opts["log_file"], app.verbosity)
@@ -120,34 +136,19 @@ def run_cli(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         return Exit.INTERRUPTED
-    except Exception as exc:  # noqa: BLE001  (a bug: report it, keep the traceback)
+    except Exception as exc:
         return _report_bug(exc)
     return Exit.OK
-
-
-def _app() -> App | None:
-    ctx = click.get_current_context(silent=True)
-    return ctx.obj if ctx is not None and isinstance(ctx.obj, App) else None
-
-
-def _log_path() -> Path | None:
-    from ssdmigrate import logs
-
-    root = logs.logging.getLogger("ssdmigrate")
-    for handler in root.handlers:
-        if isinstance(handler, logs.logging.FileHandler):
-            return Path(handler.baseFilename)
-    return None
 
 
 def _report_expected(exc: SsdmigrateError) -> int:
     from ssdmigrate import logs
 
-    logs.logging.getLogger("ssdmigrate").debug("failed: %s", exc)
+    logging.getLogger("ssdmigrate").debug("failed: %s", exc)
     click.echo(f"Error: {exc.message}", err=True)
     if exc.remedy:
         click.echo(exc.remedy, err=True)
-    log_path = _log_path()
+    log_path = logs.current_path()
     if log_path is not None:
         click.echo(f"Log: {log_path}", err=True)
     return int(exc.exit_code)
@@ -156,7 +157,7 @@ def _report_expected(exc: SsdmigrateError) -> int:
 def _report_bug(exc: Exception) -> int:
     from ssdmigrate import logs
 
-    report = logs.write_crash_report(_log_path(), exc)
+    report = logs.write_crash_report(logs.current_path(), exc)
     click.echo(f"Internal error: {type(exc).__name__}: {exc}", err=True)
     where = f" A crash report is in {report}." if report else ""
     click.echo(f"This is a bug in ssdmigrate.{where}", err=True)

@@ -118,17 +118,17 @@ def _disk(entry: ListedDisk, found: _Found) -> Disk:
     kind = _kind(entry, info)
     return Disk(
         id=entry.id,
-        size=get.int("TotalSize") or get.int("Size") or entry.size,
+        size=get.integer("TotalSize") or get.integer("Size") or entry.size,
         kind=kind,
-        internal=get.bool("Internal"),
-        solid_state=get.bool("SolidState"),
-        bus=get.str("BusProtocol"),
+        internal=get.flag("Internal"),
+        solid_state=get.flag("SolidState"),
+        bus=get.text("BusProtocol"),
         scheme=entry.content,
-        media_name=get.str("MediaName"),
+        media_name=get.text("MediaName"),
         removable=_removable(get),
-        writable=get.bool("WritableMedia"),
-        smart_status=get.str("SMARTStatus"),
-        device_tree_path=get.str("DeviceTreePath"),
+        writable=get.flag("WritableMedia"),
+        smart_status=get.text("SMARTStatus"),
+        device_tree_path=get.text("DeviceTreePath"),
         info_ok=info is not None,
         partitions=_partitions(entry, found),
         backing=_backing(entry, info, found.containers),
@@ -136,8 +136,8 @@ def _disk(entry: ListedDisk, found: _Found) -> Disk:
 
 
 def _removable(get: Reader) -> bool | None:
-    value = get.bool("RemovableMediaOrExternalDevice")
-    return value if value is not None else get.bool("Removable")
+    value = get.flag("RemovableMediaOrExternalDevice")
+    return value if value is not None else get.flag("Removable")
 
 
 def _kind(entry: ListedDisk, info: Reader | None) -> str:
@@ -153,12 +153,12 @@ def _kind(entry: ListedDisk, info: Reader | None) -> str:
         return "unknown"
     if "CoreStoragePVs" in info.data or "CoreStorageLVUUID" in info.data:
         return "corestorage"
-    declared = info.str("VirtualOrPhysical")
+    declared = info.text("VirtualOrPhysical")
     if declared is not None:
         return "physical" if declared == "Physical" else "image"
-    if info.str("BusProtocol") in PHYSICAL_BUSES:
+    if info.text("BusProtocol") in PHYSICAL_BUSES:
         return "physical"
-    return "image" if info.str("BusProtocol") else "unknown"
+    return "image" if info.text("BusProtocol") else "unknown"
 
 
 def _partitions(entry: ListedDisk, found: _Found) -> tuple[Partition, ...]:
@@ -172,14 +172,14 @@ def _partition(listed: ListedVolume, info: Reader | None) -> Partition:
     get = info if info is not None else Reader({}, listed.id)
     return Partition(
         id=listed.id,
-        content=listed.content or get.str("Content"),
-        size=listed.size if listed.size is not None else get.int("Size"),
-        name=listed.name or get.str("VolumeName"),
-        mount_point=listed.mount_point or get.str("MountPoint"),
-        volume_uuid=listed.volume_uuid or get.str("VolumeUUID"),
-        disk_uuid=listed.disk_uuid or get.str("DiskUUID"),
-        filesystem=get.str("FilesystemName"),
-        free=get.int("FreeSpace"),
+        content=listed.content or get.text("Content"),
+        size=listed.size if listed.size is not None else get.integer("Size"),
+        name=listed.name or get.text("VolumeName"),
+        mount_point=listed.mount_point or get.text("MountPoint"),
+        volume_uuid=listed.volume_uuid or get.text("VolumeUUID"),
+        disk_uuid=listed.disk_uuid or get.text("DiskUUID"),
+        filesystem=get.text("FilesystemName"),
+        free=get.integer("FreeSpace"),
     )
 
 
@@ -234,13 +234,22 @@ def _root(disks: tuple[Disk, ...]) -> tuple[Partition | None, Disk | None]:
     return None, None
 
 
+VIRTUAL_KINDS = {"apfs-container", "corestorage"}
+
+
 def physical_disks_behind(disk: Disk, disks: tuple[Disk, ...]) -> tuple[str, ...]:
-    """Follow APFS stores and CoreStorage PVs down to physical whole disks."""
-    if disk.kind == "physical":
+    """Follow APFS stores and CoreStorage PVs down to the whole disks under them.
+
+    A disk whose details are unknown counts as behind the boot volume when a
+    store sits on it: when in doubt, a disk is protected, never erased.
+    """
+    if disk.kind not in VIRTUAL_KINDS:
         return (disk.id,)
     found: list[str] = []
     for part_id in disk.backing:
-        owner = next((d for d in disks if d.partition(part_id) or d.id == part_id), None)
+        owner = next(
+            (d for d in disks if d.partition(part_id) or d.id == part_id), None
+        )
         if owner is None or owner is disk:
             continue
         for ident in physical_disks_behind(owner, disks):
@@ -275,7 +284,7 @@ def _recovery(
     if container is not None:
         role = container.role_volume("Recovery")
         return (role.id, "apfs-volume", role.used) if role else (None, None, None)
-    named = info.str("RecoveryDeviceIdentifier")
+    named = info.text("RecoveryDeviceIdentifier")
     for part in _recovery_candidates(volume, owner, disks, named):
         # Only an Apple_Boot partition is a Recovery HD; a volume that is merely
         # named "Recovery HD" is not (it would not boot as one).
@@ -308,7 +317,8 @@ def machine_facts(runner: Runner, notes: list[str]) -> Machine:
         os_version=(version or {}).get("ProductVersion"),
         os_build=(version or {}).get("BuildVersion"),
         filevault=_fact(runner, sysinfo.FDESETUP, sysinfo.parse_filevault, notes),
-        power=_fact(runner, sysinfo.PMSET_BATT, sysinfo.parse_power, notes) or Power(None),
+        power=_fact(runner, sysinfo.PMSET_BATT, sysinfo.parse_power, notes)
+        or Power(None),
     )
 
 
@@ -327,7 +337,9 @@ def _fact(
     """One machine fact; a tool that fails or answers oddly leaves it unknown."""
     result = runner.run(argv, check=False)
     if result.returncode != 0:
-        notes.append(f"{argv[0]} failed (exit {result.returncode}); its facts are unknown")
+        notes.append(
+            f"{argv[0]} failed (exit {result.returncode}); its facts are unknown"
+        )
         return None
     try:
         return parse(result.stdout)

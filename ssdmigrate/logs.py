@@ -53,6 +53,14 @@ def _add_console(root: logging.Logger, verbosity: int) -> None:
     root.addHandler(console)
 
 
+def current_path() -> Path | None:
+    """The file this run logs to, if it could open one."""
+    for handler in logging.getLogger("ssdmigrate").handlers:
+        if isinstance(handler, logging.FileHandler):
+            return Path(handler.baseFilename)
+    return None
+
+
 def write_crash_report(log_path: Path | None, exc: BaseException) -> Path | None:
     """Save the traceback beside the log, for a bug report."""
     folder = log_path.parent if log_path else paths.log_dir()

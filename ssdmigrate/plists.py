@@ -55,7 +55,7 @@ def dumps_any(value: Any) -> str:
 
 
 class Reader:
-    """Typed access to one plist dictionary; a wrong type is a ParseError, not a crash."""
+    """Typed access to a plist dictionary: a wrong type is a ParseError, not a crash."""
 
     def __init__(self, data: dict[str, Any], what: str) -> None:
         self.data = data
@@ -72,31 +72,31 @@ class Reader:
             raise ParseError(self.what, f"{key} should be {label}, got {value!r}")
         return value
 
-    def str(self, key: str) -> str | None:
+    def text(self, key: str) -> str | None:
         value = self._get(key, (str,), "a string")
         return value if value else None
 
-    def int(self, key: str) -> int | None:
+    def integer(self, key: str) -> int | None:
         value = self._get(key, (int,), "an integer")
         return int(value) if value is not None else None
 
-    def bool(self, key: str) -> bool | None:
+    def flag(self, key: str) -> bool | None:
         value = self._get(key, (bool,), "true or false")
         return bool(value) if value is not None else None
 
-    def list(self, key: str) -> list[Any]:
+    def array(self, key: str) -> list[Any]:
         value = self._get(key, (list,), "an array")
         return list(value) if value is not None else []
 
     def dicts(self, key: str) -> list[Reader]:
-        items = self.list(key)
+        items = self.array(key)
         for item in items:
             if not isinstance(item, dict):
                 raise ParseError(self.what, f"{key} should hold dictionaries")
         return [Reader(item, self.what) for item in items]
 
-    def require_str(self, key: str) -> str:
-        value = self.str(key)
+    def require_text(self, key: str) -> str:
+        value = self.text(key)
         if value is None:
             raise ParseError(self.what, f"{key} is missing")
         return value

@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from ssdmigrate import atomic
-from ssdmigrate.errors import ReplayBundleError, Refused
+from ssdmigrate.errors import Refused, ReplayBundleError
 from ssdmigrate.runner import LineHandler, Result
 from ssdmigrate.tools import tool_name
 
@@ -102,7 +102,9 @@ def read_bundle(folder: Path) -> list[Recording]:
     if not isinstance(data, dict):
         raise _problem(index, "expected a mapping with format and commands")
     if data.get("format") != FORMAT:
-        raise _problem(index, f"unknown format {data.get('format')!r}, expected {FORMAT}")
+        raise _problem(
+            index, f"unknown format {data.get('format')!r}, expected {FORMAT}"
+        )
     commands = data.get("commands")
     if not isinstance(commands, list):
         raise _problem(index, "commands should be a list")
@@ -149,9 +151,8 @@ def write_bundle(folder: Path, results: Sequence[Result]) -> Path:
     entries: dict[tuple[str, ...], dict[str, Any]] = {}
     used: set[str] = set()
     for result in results:
-        entries[(tool_name(result.argv), *result.argv[1:])] = _write_one(
-            folder, result, used
-        )
+        key = (tool_name(result.argv), *result.argv[1:])
+        entries[key] = _write_one(folder, result, used)
     index = {"format": FORMAT, "commands": list(entries.values())}
     atomic.write_text(folder / INDEX, yaml.safe_dump(index, sort_keys=False))
     return folder / INDEX

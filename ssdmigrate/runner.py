@@ -132,8 +132,13 @@ class MacBackend:
         full = resolve(argv)
         if on_line is None:
             done = subprocess.run(
-                full, capture_output=True, text=True, errors="replace",
-                env=_child_env(), timeout=timeout, check=False,
+                full,
+                capture_output=True,
+                text=True,
+                errors="replace",
+                env=_child_env(),
+                timeout=timeout,
+                check=False,
             )
             return Result(tuple(argv), done.returncode, done.stdout, done.stderr)
         return stream(full, tuple(argv), on_line, timeout)
@@ -156,8 +161,13 @@ def stream(
     it started; the KeyboardInterrupt then goes on up to the caller.
     """
     proc = subprocess.Popen(
-        full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        errors="replace", env=_child_env(), start_new_session=True,
+        full,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        errors="replace",
+        env=_child_env(),
+        start_new_session=True,
     )
     err_chunks: list[str] = []
     reader = threading.Thread(target=_drain, args=(proc.stderr, err_chunks))

@@ -91,7 +91,7 @@ def parse_list(text: str) -> Listing:
 
 
 def _strings(reader: Reader, key: str) -> list[str]:
-    values = reader.list(key)
+    values = reader.array(key)
     if not all(isinstance(v, str) for v in values):
         raise ParseError(reader.what, f"{key} should hold strings")
     return values
@@ -99,26 +99,26 @@ def _strings(reader: Reader, key: str) -> list[str]:
 
 def _listed_volume(entry: Reader) -> ListedVolume:
     return ListedVolume(
-        id=entry.require_str("DeviceIdentifier"),
-        content=entry.str("Content"),
-        size=entry.int("Size"),
-        name=entry.str("VolumeName"),
-        mount_point=entry.str("MountPoint"),
-        volume_uuid=entry.str("VolumeUUID"),
-        disk_uuid=entry.str("DiskUUID"),
+        id=entry.require_text("DeviceIdentifier"),
+        content=entry.text("Content"),
+        size=entry.integer("Size"),
+        name=entry.text("VolumeName"),
+        mount_point=entry.text("MountPoint"),
+        volume_uuid=entry.text("VolumeUUID"),
+        disk_uuid=entry.text("DiskUUID"),
     )
 
 
 def _listed_disk(entry: Reader) -> ListedDisk:
     own = None
-    if entry.str("VolumeName") or entry.str("MountPoint"):
+    if entry.text("VolumeName") or entry.text("MountPoint"):
         # A CoreStorage logical volume lists as a whole disk holding a
         # volume, with no partitions (captures 09, 22).
         own = _listed_volume(entry)
     return ListedDisk(
-        id=entry.require_str("DeviceIdentifier"),
-        content=entry.str("Content"),
-        size=entry.int("Size"),
+        id=entry.require_text("DeviceIdentifier"),
+        content=entry.text("Content"),
+        size=entry.integer("Size"),
         partitions=tuple(_listed_volume(p) for p in entry.dicts("Partitions")),
         apfs_volumes=tuple(_listed_volume(v) for v in entry.dicts("APFSVolumes")),
         own_volume=own,
@@ -128,7 +128,7 @@ def _listed_disk(entry: Reader) -> ListedDisk:
 def parse_info(text: str, ident: str) -> Reader:
     """One `diskutil info -plist` answer, checked to be about `ident`."""
     reader = load(text, f"the details of {ident} (diskutil info -plist {ident})")
-    found = reader.str("DeviceIdentifier")
+    found = reader.text("DeviceIdentifier")
     if found is not None and found != ident:
         raise ParseError(reader.what, f"it describes {found}, not {ident}")
     return reader
@@ -142,26 +142,28 @@ def parse_apfs_list(text: str) -> tuple[ApfsContainer, ...]:
 
 
 def _container(entry: Reader) -> ApfsContainer:
-    stores = tuple(s.require_str("DeviceIdentifier") for s in entry.dicts("PhysicalStores"))
+    stores = tuple(
+        s.require_text("DeviceIdentifier") for s in entry.dicts("PhysicalStores")
+    )
     return ApfsContainer(
-        ref=entry.require_str("ContainerReference"),
-        uuid=entry.str("APFSContainerUUID"),
+        ref=entry.require_text("ContainerReference"),
+        uuid=entry.text("APFSContainerUUID"),
         physical_stores=stores,
-        capacity=entry.int("CapacityCeiling"),
-        free=entry.int("CapacityFree"),
+        capacity=entry.integer("CapacityCeiling"),
+        free=entry.integer("CapacityFree"),
         volumes=tuple(_apfs_volume(v) for v in entry.dicts("Volumes")),
     )
 
 
 def _apfs_volume(entry: Reader) -> ApfsVolume:
-    roles = entry.list("Roles")
+    roles = entry.array("Roles")
     return ApfsVolume(
-        id=entry.require_str("DeviceIdentifier"),
-        name=entry.str("Name"),
+        id=entry.require_text("DeviceIdentifier"),
+        name=entry.text("Name"),
         roles=tuple(str(r) for r in roles),
-        uuid=entry.str("APFSVolumeUUID"),
-        used=entry.int("CapacityInUse"),
-        encrypted=entry.bool("Encryption"),
+        uuid=entry.text("APFSVolumeUUID"),
+        used=entry.integer("CapacityInUse"),
+        encrypted=entry.flag("Encryption"),
     )
 
 
@@ -173,7 +175,7 @@ def corestorage_pvs(info: Reader) -> tuple[str, ...]:
     e.g. index id 40724223028; no first-hand capture is in our fixtures).
     """
     found = []
-    for pv in info.list("CoreStoragePVs"):
+    for pv in info.array("CoreStoragePVs"):
         if isinstance(pv, dict) and isinstance(pv.get("CoreStoragePVDisk"), str):
             found.append(pv["CoreStoragePVDisk"])
         elif isinstance(pv, str):
@@ -184,7 +186,7 @@ def corestorage_pvs(info: Reader) -> tuple[str, ...]:
 def apfs_stores(info: Reader) -> tuple[str, ...]:
     """APFSPhysicalStores from `diskutil info`: a list of {APFSPhysicalStore: id}."""
     found = []
-    for store in info.list("APFSPhysicalStores"):
+    for store in info.array("APFSPhysicalStores"):
         if isinstance(store, dict) and isinstance(store.get("APFSPhysicalStore"), str):
             found.append(store["APFSPhysicalStore"])
     return tuple(found)

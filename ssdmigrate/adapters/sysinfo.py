@@ -16,12 +16,16 @@ HW_MODEL = ["sysctl", "-n", "hw.model"]
 FDESETUP = ["fdesetup", "status"]
 PMSET_BATT = ["pmset", "-g", "batt"]
 PROFILER = [
-    "system_profiler", "-xml", "SPSerialATADataType", "SPNVMeDataType", "SPUSBDataType",
+    "system_profiler",
+    "-xml",
+    "SPSerialATADataType",
+    "SPNVMeDataType",
+    "SPUSBDataType",
 ]
 
 
 def parse_sw_vers(text: str) -> dict[str, str]:
-    """`Key:<tab>value` lines (sw_vers(1) shows ProductName/ProductVersion/BuildVersion)."""
+    """`Key:<tab>value` lines: ProductName, ProductVersion, BuildVersion (sw_vers)."""
     fields = {}
     for line in text.splitlines():
         key, sep, value = line.partition(":")
@@ -51,7 +55,9 @@ def parse_filevault(text: str) -> bool:
     first = text.strip().splitlines()[0] if text.strip() else ""
     match = re.match(r"FileVault is (On|Off)\b", first)
     if match is None:
-        raise ParseError("FileVault's status (fdesetup status)", f"unexpected {first!r}")
+        raise ParseError(
+            "FileVault's status (fdesetup status)", f"unexpected {first!r}"
+        )
     return match.group(1) == "On"
 
 
@@ -64,7 +70,9 @@ def parse_power(text: str) -> Power:
     line with `<tab>NN%;` (format from many public test fixtures; pmset(1))."""
     source = _SOURCE.search(text)
     if source is None:
-        raise ParseError("the power source (pmset -g batt)", "no 'Now drawing from' line")
+        raise ParseError(
+            "the power source (pmset -g batt)", "no 'Now drawing from' line"
+        )
     kind = {"AC Power": "ac", "Battery Power": "battery"}.get(source.group(1))
     percent = _PERCENT.search(text)
     return Power(kind, int(percent.group(1)) if percent else None)
@@ -98,7 +106,9 @@ def parse_profiler(text: str) -> tuple[Media, ...]:
 _WHOLE_DISK = re.compile(r"^disk[0-9]+$")
 
 
-def _drives(node: Any, context: dict[str, str]) -> Iterator[tuple[dict[str, Any], dict[str, str]]]:
+def _drives(
+    node: Any, context: dict[str, str]
+) -> Iterator[tuple[dict[str, Any], dict[str, str]]]:
     """Every dictionary naming a whole disk, with its USB device's speed and serial.
 
     A USB drive's `Media` entries sit under the device that carries

@@ -41,11 +41,12 @@ def _adjust(call: Call, args: list[str]) -> Out:
     kind = _option(args, "-settype", "--settype")
     found = call.mac.state.find(target) if target else None
     if found is None or found[1] is None or not kind:
-        return call.fail(f"Could not adjust target - No such file or directory\n")
+        return call.fail("Could not adjust target - No such file or directory\n")
     volume = found[1]
     if volume.get("mount_point"):
-        return call.fail(f"Could not change the partition type for {target} - "
-                         "Resource busy\n")
+        return call.fail(
+            f"Could not change the partition type for {target} - Resource busy\n"
+        )
     volume["content"] = kind
     call.mac.state.save()
     return call.done()
@@ -63,12 +64,20 @@ def _restore(call: Call, args: list[str]) -> Out:
     state = call.mac.state
     source, target = state.find(source_ref), state.find(target_ref)
     if source is None or source[1] is None or target is None or target[1] is None:
-        return call.fail(f"Could not validate source - No such file or directory\n")
-    return _copy(call, source[0], source[1], target[0], target[1], "--puppetstrings" in args)
+        return call.fail("Could not validate source - No such file or directory\n")
+    return _copy(
+        call, source[0], source[1], target[0], target[1], "--puppetstrings" in args
+    )
 
 
-def _copy(call: Call, src_disk: DiskState, src: Volume, dst_disk: DiskState,
-          dst: Volume, puppet: bool) -> Out:
+def _copy(
+    call: Call,
+    src_disk: DiskState,
+    src: Volume,
+    dst_disk: DiskState,
+    dst: Volume,
+    puppet: bool,
+) -> Out:
     if src.get("mount_point") == "/" and src.get("filesystem") != "APFS":
         # asr(8): an erase block copy needs a source that is unmountable or
         # read-only, "thus, one cannot erase blockcopy the root filesystem".
@@ -77,8 +86,10 @@ def _copy(call: Call, src_disk: DiskState, src: Volume, dst_disk: DiskState,
         call.line("\tValidating target...done")
         return call.fail("Could not validate source - Resource busy\n")
     if (src.get("used") or 0) > dst["size"]:
-        return call.fail(f'There is not enough space in volume "{dst.get("name")}" '
-                         "to do the restore.\n")
+        return call.fail(
+            f'There is not enough space in volume "{dst.get("name")}" '
+            "to do the restore.\n"
+        )
     _status(call, puppet, "start")
     _status(call, puppet, "setup")
     for what in ("target", "source", "sizes"):
@@ -96,8 +107,9 @@ def _status(call: Call, puppet: bool, phase: str) -> None:
         call.line(f"XSTA\t{phase}")
 
 
-def _pass(call: Call, puppet: bool, phase: str, label: str, src: Volume,
-          dst_disk: DiskState) -> None:
+def _pass(
+    call: Call, puppet: bool, phase: str, label: str, src: Volume, dst_disk: DiskState
+) -> None:
     seconds = (src.get("used") or 0) / RATES.get(dst_disk.get("bus") or "", 110e6)
     if puppet:
         call.line(f"XSTA\t{phase}")
@@ -123,5 +135,7 @@ def _clone_volume(call: Call, src: Volume, dst: Volume) -> None:
     if folder.exists():
         shutil.rmtree(folder)
     tree.copy_into(state.files(src), folder)
-    dst["mount_point"] = None if src.get("content") == "Apple_Boot" else dst.get("mount_point")
+    dst["mount_point"] = (
+        None if src.get("content") == "Apple_Boot" else dst.get("mount_point")
+    )
     state.save()

@@ -66,11 +66,15 @@ class SimBackend:
     def host_path(self, mount_point: str) -> Path:
         folder = others.host_folder(self.state, mount_point)
         if folder is None:
-            raise SsdmigrateError(f"nothing is mounted at {mount_point} on the simulated Mac")
+            raise SsdmigrateError(
+                f"nothing is mounted at {mount_point} on the simulated Mac"
+            )
         return folder
 
     def volume_used_bytes(self, mount_point: str) -> int:
         volume = self.state.mounted(mount_point)
         if volume is None:
-            raise SsdmigrateError(f"nothing is mounted at {mount_point} on the simulated Mac")
+            raise SsdmigrateError(
+                f"nothing is mounted at {mount_point} on the simulated Mac"
+            )
         return int(volume.get("used") or 0)

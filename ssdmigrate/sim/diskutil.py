@@ -24,18 +24,30 @@ _FREE = {"free", "free space", "freespace"}
 def run(call: Call) -> Out:
     args = call.argv[1:]
     if not args:
-        return call.fail("Disk Utility Tool\nUtility to manage local disks and volumes\n")
+        return call.fail(
+            "Disk Utility Tool\nUtility to manage local disks and volumes\n"
+        )
     verbs: dict[str, Callable[[Call, list[str]], Out]] = {
-        "list": _list, "info": _info, "information": _info, "apfs": _apfs,
-        "partitionDisk": _partition_disk, "unmountDisk": _unmount_disk,
-        "umountDisk": _unmount_disk, "unmount": _unmount, "umount": _unmount,
-        "mount": _mount, "enableOwnership": _enable_ownership,
-        "verifyVolume": _verify_volume, "eject": _eject,
+        "list": _list,
+        "info": _info,
+        "information": _info,
+        "apfs": _apfs,
+        "partitionDisk": _partition_disk,
+        "unmountDisk": _unmount_disk,
+        "umountDisk": _unmount_disk,
+        "unmount": _unmount,
+        "umount": _unmount,
+        "mount": _mount,
+        "enableOwnership": _enable_ownership,
+        "verifyVolume": _verify_volume,
+        "eject": _eject,
     }
     verb = verbs.get(args[0])
     if verb is None:
-        return call.fail(f'diskutil: did not recognize verb "{args[0]}"; '
-                         'type "diskutil" for a list\n')
+        return call.fail(
+            f'diskutil: did not recognize verb "{args[0]}"; '
+            'type "diskutil" for a list\n'
+        )
     return verb(call, args[1:])
 
 
@@ -63,12 +75,19 @@ def _info(call: Call, args: list[str]) -> Out:
     plist = "-plist" in args
     refs = [a for a in args if a != "-plist"]
     if len(refs) != 1:
-        return call.fail("Usage:  diskutil info[rmation] [-plist] MountPoint|DiskIdentifier|DeviceNode\n")
+        return call.fail(
+            "Usage:  diskutil info[rmation] [-plist] "
+            "MountPoint|DiskIdentifier|DeviceNode\n"
+        )
     found = call.mac.state.find(refs[0])
     if found is None:
         return _not_found(call, refs[0], plist)
     disk, part = found
-    info = output.info_whole(disk) if part is None else output.info_volume(call.mac.state, disk, part)
+    info = (
+        output.info_whole(call.mac.state, disk)
+        if part is None
+        else output.info_volume(call.mac.state, disk, part)
+    )
     if not plist:
         call.out.extend(f"   {k + ':':<34}{v}\n" for k, v in sorted(info.items()))
         return call.done()
@@ -89,7 +108,9 @@ def _whole_disk(call: Call, ref: str) -> DiskState | None:
 
 
 def busy_volumes(disk: DiskState) -> list[Volume]:
-    return [p for p in disk["partitions"] if p.get("mount_point") and p.get("open_files")]
+    return [
+        p for p in disk["partitions"] if p.get("mount_point") and p.get("open_files")
+    ]
 
 
 def _unmount_all(call: Call, disk: DiskState) -> bool:
@@ -107,11 +128,15 @@ def _unmount_disk(call: Call, args: list[str]) -> Out:
     disk = _whole_disk(call, refs[0]) if refs else None
     if disk is None:
         return call.fail(f"Unable to find disk for {refs[0] if refs else ''}\n")
-    if any(p.get("mount_point") == "/" for p in disk["partitions"]) or not _unmount_all(call, disk):
+    if any(p.get("mount_point") == "/" for p in disk["partitions"]) or not _unmount_all(
+        call, disk
+    ):
         # Captures 24 (forced, High Sierra) and 25 (Tahoe) give these lines.
         prefix = "Forced unmount" if force else "Unmount"
-        return call.fail(f"{prefix} of {disk['id']} failed: at least one volume "
-                         "could not be unmounted\n")
+        return call.fail(
+            f"{prefix} of {disk['id']} failed: at least one volume "
+            "could not be unmounted\n"
+        )
     call.mac.state.save()
     call.line(f"Unmount of all volumes on {disk['id']} was successful")
     return call.done()
@@ -124,8 +149,10 @@ def _unmount(call: Call, args: list[str]) -> Out:
         return call.fail(f"Unable to find disk for {refs[0] if refs else ''}\n")
     part = found[1]
     if part.get("mount_point") == "/" or part.get("open_files"):
-        return call.fail(f"Volume {part.get('name')} on {part['id']} failed to unmount: "
-                         "dissented by PID 0\n")
+        return call.fail(
+            f"Volume {part.get('name')} on {part['id']} failed to unmount: "
+            "dissented by PID 0\n"
+        )
     part["mount_point"] = None
     call.mac.state.save()
     call.line(f"Volume {part.get('name')} on {part['id']} unmounted")
@@ -139,8 +166,10 @@ def _mount(call: Call, args: list[str]) -> Out:
     disk, part = found
     if part is None:
         # `diskutil mount` of a whole disk (capture 27).
-        return call.fail(f"Volume on {disk['id']} failed to mount\nPerhaps the operation "
-                         "is not supported (kDAReturnUnsupported)\n")
+        return call.fail(
+            f"Volume on {disk['id']} failed to mount\nPerhaps the operation "
+            "is not supported (kDAReturnUnsupported)\n"
+        )
     if not part.get("filesystem"):
         return call.fail(f"Volume on {part['id']} failed to mount\n")
     part["mount_point"] = part.get("mount_point") or mount_point_for(call, part["name"])
@@ -151,7 +180,9 @@ def _mount(call: Call, args: list[str]) -> Out:
 
 def mount_point_for(call: Call, name: str) -> str:
     """/Volumes/NAME, or NAME 1, NAME 2 ... when that is taken, as macOS does."""
-    taken = {p.get("mount_point") for d in call.mac.state.disks for p in d["partitions"]}
+    taken = {
+        p.get("mount_point") for d in call.mac.state.disks for p in d["partitions"]
+    }
     candidate, n = f"/Volumes/{name}", 0
     while candidate in taken:
         n += 1
@@ -180,7 +211,7 @@ def _verify_volume(call: Call, args: list[str]) -> Out:
     call.mac.wait(20)
     if part.get("damaged"):
         call.line(f"The volume {name} was found corrupt and needs to be repaired")
-        call.line(f"Error: -69845: File system verify or repair failed")
+        call.line("Error: -69845: File system verify or repair failed")
         return call.done(1)
     call.line(f"The volume {name} appears to be OK")
     call.line("File system check exit code is 0")
@@ -193,8 +224,10 @@ def _eject(call: Call, args: list[str]) -> Out:
     if disk is None or disk.get("internal"):
         return call.fail(f"Unable to eject {args[0] if args else ''}\n")
     if not _unmount_all(call, disk):
-        return call.fail(f"Unmount of {disk['id']} failed: at least one volume could "
-                         "not be unmounted\n")
+        return call.fail(
+            f"Unmount of {disk['id']} failed: at least one volume could "
+            "not be unmounted\n"
+        )
     call.mac.state.data["disks"] = [d for d in call.mac.state.disks if d is not disk]
     call.mac.state.data.setdefault("unplugged", []).append(disk)
     call.mac.state.save()
@@ -207,10 +240,22 @@ def _eject(call: Call, args: list[str]) -> Out:
 _SCHEMES = re.compile(r"^(APM|MBR|GPT)(Format)?$", re.IGNORECASE)
 _SIZE = re.compile(r"^([0-9]*\.?[0-9]+)([A-Za-z]*)$")
 _UNITS = {
-    "": 1, "b": 1, "k": 10**3, "kb": 10**3, "m": 10**6, "mb": 10**6,
-    "g": 10**9, "gb": 10**9, "t": 10**12, "tb": 10**12,
-    "ki": 2**10, "mi": 2**20, "gi": 2**30, "ti": 2**40,
-    "s": 512, "uam": 512,
+    "": 1,
+    "b": 1,
+    "k": 10**3,
+    "kb": 10**3,
+    "m": 10**6,
+    "mb": 10**6,
+    "g": 10**9,
+    "gb": 10**9,
+    "t": 10**12,
+    "tb": 10**12,
+    "ki": 2**10,
+    "mi": 2**20,
+    "gi": 2**30,
+    "ti": 2**40,
+    "s": 512,
+    "uam": 512,
 }
 
 
@@ -226,7 +271,9 @@ def _partition_disk(call: Call, args: list[str]) -> Out:
         return call.fail(f"{exc}\n")
     call.line(f"Started partitioning on {disk['id']}")
     call.line("Unmounting disk")
-    if any(p.get("mount_point") == "/" for p in disk["partitions"]) or not _unmount_all(call, disk):
+    if any(p.get("mount_point") == "/" for p in disk["partitions"]) or not _unmount_all(
+        call, disk
+    ):
         # partitionDisk's answer to a busy disk (capture 26, OS X 10.7.5).
         return call.fail("Error: -69888: Couldn't unmount disk\n")
     call.line("Creating the partition map")
@@ -238,10 +285,14 @@ def _partition_disk(call: Call, args: list[str]) -> Out:
     return call.done()
 
 
-def _parse_partition_args(call: Call, args: list[str]) -> tuple[DiskState, list[list[str]]]:
+def _parse_partition_args(
+    call: Call, args: list[str]
+) -> tuple[DiskState, list[list[str]]]:
     args = [a for a in args if a != "-noEFI"]
     if not args:
-        raise _Refusal("Usage:  diskutil partitionDisk MountPoint|DiskIdentifier|DeviceNode ...")
+        raise _Refusal(
+            "Usage:  diskutil partitionDisk MountPoint|DiskIdentifier|DeviceNode ..."
+        )
     disk = _whole_disk(call, args[0])
     if disk is None or call.mac.state.disk(args[0]) is None:
         raise _Refusal(f"Could not find disk: {args[0]}")
@@ -254,10 +305,16 @@ def _parse_partition_args(call: Call, args: list[str]) -> tuple[DiskState, list[
         raise _Refusal("Each partition needs a format, a name and a size")
     triplets = [rest[i : i + 3] for i in range(0, len(rest), 3)]
     if count is not None and count != len(triplets):
-        raise _Refusal(f"The number of partitions ({count}) does not match the "
-                       f"{len(triplets)} triplets given")
+        raise _Refusal(
+            f"The number of partitions ({count}) does not match the "
+            f"{len(triplets)} triplets given"
+        )
     for fmt, _, _ in triplets:
-        if fmt.lower() not in _FORMATS and fmt.lower() not in _FREE and not fmt.startswith("%"):
+        if (
+            fmt.lower() not in _FORMATS
+            and fmt.lower() not in _FREE
+            and not fmt.startswith("%")
+        ):
             raise _Refusal(f"Unknown file system personality {fmt!r}")
     return disk, triplets
 
@@ -287,7 +344,9 @@ def _resolve_sizes(disk: DiskState, triplets: list[list[str]]) -> list[int]:
     return [s if s is not None else share for s in sizes]
 
 
-def _lay_out(call: Call, disk: DiskState, triplets: list[list[str]], sizes: list[int]) -> None:
+def _lay_out(
+    call: Call, disk: DiskState, triplets: list[list[str]], sizes: list[int]
+) -> None:
     scenario = call.mac.state.data["scenario"]
     generation = call.mac.state.data.setdefault("generation", 0) + 1
     call.mac.state.data["generation"] = generation
@@ -298,7 +357,9 @@ def _lay_out(call: Call, disk: DiskState, triplets: list[list[str]], sizes: list
             continue
         ident = f"{disk['id']}s{len(parts) + 1}"
         part: Volume = {
-            "id": ident, "size": size, "name": name,
+            "id": ident,
+            "size": size,
+            "name": name,
             "disk_uuid": stable_uuid(scenario, ident, "disk", str(generation)),
             "volume_uuid": stable_uuid(scenario, ident, "volume", str(generation)),
             "used": 0,
@@ -309,9 +370,14 @@ def _lay_out(call: Call, disk: DiskState, triplets: list[list[str]], sizes: list
 
 def _efi(disk: DiskState, scenario: str, generation: int) -> Volume:
     ident = f"{disk['id']}s1"
-    return {"id": ident, "content": "EFI", "name": "EFI", "size": EFI_SIZE,
-            "disk_uuid": stable_uuid(scenario, ident, "disk", str(generation)),
-            "volume_uuid": stable_uuid(scenario, ident, "volume", str(generation))}
+    return {
+        "id": ident,
+        "content": "EFI",
+        "name": "EFI",
+        "size": EFI_SIZE,
+        "disk_uuid": stable_uuid(scenario, ident, "disk", str(generation)),
+        "volume_uuid": stable_uuid(scenario, ident, "volume", str(generation)),
+    }
 
 
 def _format(call: Call, part: Volume, fmt: str) -> Volume:
@@ -324,8 +390,10 @@ def _format(call: Call, part: Volume, fmt: str) -> Volume:
     call.line("Waiting for partitions to activate")
     call.line(f"Formatting {part['id']} as {visible} with name {part['name']}")
     gigabytes = max(round(part["size"] / 10**9), 1)
-    call.line(f"Initialized /dev/r{part['id']} as a {gigabytes} GB case-insensitive "
-              "HFS Plus volume with a 16384k journal")
+    call.line(
+        f"Initialized /dev/r{part['id']} as a {gigabytes} GB case-insensitive "
+        "HFS Plus volume with a 16384k journal"
+    )
     call.line("Mounting disk")
     part["mount_point"] = mount_point_for(call, part["name"])
     return part

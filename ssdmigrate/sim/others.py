@@ -28,7 +28,7 @@ def resolve_path(state: SimState, path: str) -> tuple[Volume, str] | None:
             if (path == mount or path.startswith(prefix) or mount == "/") and (
                 best is None or len(mount) > len(best[0]["mount_point"])
             ):
-                best = (part, path[len(mount):].lstrip("/"))
+                best = (part, path[len(mount) :].lstrip("/"))
     return best
 
 
@@ -101,8 +101,15 @@ def bless(call: Call) -> Out:
     args = call.argv[1:]
     state = call.mac.state
     if "--getBoot" in args:
-        boot = next((p for d in state.disks for p in d["partitions"]
-                     if p.get("mount_point") == "/"), None)
+        boot = next(
+            (
+                p
+                for d in state.disks
+                for p in d["partitions"]
+                if p.get("mount_point") == "/"
+            ),
+            None,
+        )
         call.line(f"/dev/{boot['id']}" if boot else "")
         return call.done()
     if "--info" in args:
@@ -128,7 +135,10 @@ def _bless_folder(call: Call, args: list[str]) -> Out:
     volume, inner = found
     call.mac.state.data["blessed"][volume["volume_uuid"]] = inner
     if "--setBoot" in args:
-        call.mac.state.data["next_boot"] = {"volume": volume["volume_uuid"], "once": False}
+        call.mac.state.data["next_boot"] = {
+            "volume": volume["volume_uuid"],
+            "once": False,
+        }
     call.mac.state.save()
     return call.done()
 
@@ -139,7 +149,8 @@ def _bless_mount(call: Call, args: list[str]) -> Out:
     if volume is None:
         return call.fail(f"Can't access mount point {mount}\n")
     call.mac.state.data["next_boot"] = {
-        "volume": volume["volume_uuid"], "once": "--nextonly" in args,
+        "volume": volume["volume_uuid"],
+        "once": "--nextonly" in args,
     }
     call.mac.state.save()
     return call.done()
@@ -153,23 +164,36 @@ def _bless_info(call: Call, args: list[str]) -> Out:
         return call.fail(f"Can't access {paths[0] if paths else '/'}\n")
     volume = found[0]
     blessed = call.mac.state.data["blessed"].get(volume["volume_uuid"])
-    if blessed is None and volume.get("mount_point") == "/" and volume.get("tree") == "system":
+    if (
+        blessed is None
+        and volume.get("mount_point") == "/"
+        and volume.get("tree") == "system"
+    ):
         blessed = "System/Library/CoreServices"  # the running system is blessed
     mount = volume["mount_point"].rstrip("/")
     if blessed is None:
         call.line("finderinfo[0]:      0 => No Blessed System Folder")
         call.line("finderinfo[1]:      0 => No Blessed System File")
     else:
-        call.line(f"finderinfo[0]: {1306219:6d} => Blessed System Folder is {mount}/{blessed}")
-        call.line(f"finderinfo[1]: {1677004:6d} => Blessed System File is {mount}/{blessed}/boot.efi")
+        call.line(
+            f"finderinfo[0]: {1306219:6d} => Blessed System Folder is {mount}/{blessed}"
+        )
+        call.line(
+            f"finderinfo[1]: {1677004:6d} => Blessed System File is "
+            f"{mount}/{blessed}/boot.efi"
+        )
     call.line("finderinfo[2]:      0 => Open-folder linked list empty")
     call.line("finderinfo[3]:      0 => No alternate OS blessed file/folder")
     call.line("finderinfo[4]:      0 => Unused field unset")
     if blessed is None:
         call.line("finderinfo[5]:      0 => No OS X blessed folder")
     else:
-        call.line(f"finderinfo[5]: {1306219:6d} => OS X blessed folder is {mount}/{blessed}")
-    call.line("64-bit VSDB volume id:  0x" + volume["volume_uuid"].replace("-", "")[:16])
+        call.line(
+            f"finderinfo[5]: {1306219:6d} => OS X blessed folder is {mount}/{blessed}"
+        )
+    call.line(
+        "64-bit VSDB volume id:  0x" + volume["volume_uuid"].replace("-", "")[:16]
+    )
     return call.done()
 
 
@@ -211,8 +235,10 @@ def pmset(call: Call) -> Out:
     call.line(f"Now drawing from '{source}'")
     if power.get("percent") is not None:
         state = "discharging" if source == "Battery Power" else "charged"
-        call.line(f" -InternalBattery-0 (id=4325475)\t{power['percent']}%; {state}; "
-                  "0:00 remaining present: true")
+        call.line(
+            f" -InternalBattery-0 (id=4325475)\t{power['percent']}%; {state}; "
+            "0:00 remaining present: true"
+        )
     return call.done()
 
 
@@ -266,9 +292,19 @@ def caffeinate(call: Call) -> Out:
 def system_profiler(call: Call) -> Out:
     types = [a for a in call.argv[1:] if a.startswith("SP")]
     disks = call.mac.state.disks
-    builders = {"SPSerialATADataType": _sata, "SPNVMeDataType": _nvme, "SPUSBDataType": _usb}
-    reports = [{"_dataType": t, "_items": builders[t](disks) if t in builders else [],
-                "_detailLevel": -1} for t in types]
+    builders = {
+        "SPSerialATADataType": _sata,
+        "SPNVMeDataType": _nvme,
+        "SPUSBDataType": _usb,
+    }
+    reports = [
+        {
+            "_dataType": t,
+            "_items": builders[t](disks) if t in builders else [],
+            "_detailLevel": -1,
+        }
+        for t in types
+    ]
     call.out.append(plists.dumps_any(reports))
     return call.done()
 
@@ -281,25 +317,42 @@ def _drive(disk: DiskState) -> dict[str, Any]:
         "device_serial": disk.get("serial") or "",
         "removable_media": "no",
         "detachable_drive": "no" if disk.get("internal") else "yes",
-        "partition_map_type": "guid_partition_map_type" if disk.get("scheme") else "unknown",
+        "partition_map_type": "guid_partition_map_type"
+        if disk.get("scheme")
+        else "unknown",
         "size_in_bytes": disk["size"],
         "smart_status": disk.get("smart", "Verified"),
     }
 
 
 def _physical(disks: list[DiskState], bus: str) -> list[DiskState]:
-    return [d for d in disks if d.get("kind", "physical") == "physical" and d.get("bus") == bus]
+    return [
+        d
+        for d in disks
+        if d.get("kind", "physical") == "physical" and d.get("bus") == bus
+    ]
 
 
 def _sata(disks: list[DiskState]) -> list[dict[str, Any]]:
     drives = []
     for disk in _physical(disks, "SATA"):
         drive = _drive(disk)
-        drive["spsata_medium_type"] = "Solid State" if disk.get("solid_state") else "Rotational"
+        drive["spsata_medium_type"] = (
+            "Solid State" if disk.get("solid_state") else "Rotational"
+        )
         drive["spsata_trim_support"] = "Yes" if disk.get("trim") else "No"
         drives.append(drive)
-    return [{"_name": "Intel 7 Series Chipset", "_items": drives,
-             "spsata_negotiatedlinkspeed": "6 Gigabit"}] if drives else []
+    return (
+        [
+            {
+                "_name": "Intel 7 Series Chipset",
+                "_items": drives,
+                "spsata_negotiatedlinkspeed": "6 Gigabit",
+            }
+        ]
+        if drives
+        else []
+    )
 
 
 def _nvme(disks: list[DiskState]) -> list[dict[str, Any]]:
@@ -314,11 +367,19 @@ def _nvme(disks: list[DiskState]) -> list[dict[str, Any]]:
 def _usb(disks: list[DiskState]) -> list[dict[str, Any]]:
     devices = []
     for disk in _physical(disks, "USB"):
-        devices.append({
-            "_name": disk.get("enclosure", "USB 3.0 SATA Bridge"),
-            "device_speed": disk.get("usb_speed", "high_speed"),
-            "serial_num": disk.get("serial") or "",
-            "Media": [{"_name": disk.get("media_name") or "", "bsd_name": disk["id"],
-                       "size_in_bytes": disk["size"], "removable_media": "no"}],
-        })
+        devices.append(
+            {
+                "_name": disk.get("enclosure", "USB 3.0 SATA Bridge"),
+                "device_speed": disk.get("usb_speed", "high_speed"),
+                "serial_num": disk.get("serial") or "",
+                "Media": [
+                    {
+                        "_name": disk.get("media_name") or "",
+                        "bsd_name": disk["id"],
+                        "size_in_bytes": disk["size"],
+                        "removable_media": "no",
+                    }
+                ],
+            }
+        )
     return [{"_name": "USB 2.0 Bus", "_items": devices}] if devices else []

@@ -13,16 +13,7 @@ from typing import Any
 from ssdmigrate import plists
 from ssdmigrate.model import APFS_CONTAINER
 from ssdmigrate.sim.state import DiskState, SimState, Volume
-
-
-def human(size: int) -> str:
-    """diskutil's sizes: powers of ten, one decimal ("209.7 MB", "3.0 TB")."""
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if value < 1000 or unit == "TB":
-            return f"{value:.1f} {unit}" if unit != "B" else f"{size} B"
-        value /= 1000
-    raise AssertionError("unreachable")
+from ssdmigrate.sizes import human
 
 
 def _listed_volume(part: Volume) -> dict[str, Any]:
@@ -34,7 +25,7 @@ def _listed_volume(part: Volume) -> dict[str, Any]:
     }
     if part.get("name"):
         entry["VolumeName"] = part["name"]
-    if part.get("volume_uuid") and part.get("filesystem"):
+    if part.get("volume_uuid"):
         entry["VolumeUUID"] = part["volume_uuid"]
     if part.get("mount_point"):
         entry["MountPoint"] = part["mount_point"]
@@ -58,8 +49,13 @@ def _listed_disk(disk: DiskState) -> dict[str, Any]:
     elif disk.get("kind") == "corestorage":
         volume = disk["partitions"][0]
         entry["Content"] = "Apple_HFS"
-        entry.update({k: v for k, v in _listed_volume(volume).items() if k in
-                      ("VolumeName", "VolumeUUID", "MountPoint", "DiskUUID")})
+        entry.update(
+            {
+                k: v
+                for k, v in _listed_volume(volume).items()
+                if k in ("VolumeName", "VolumeUUID", "MountPoint", "DiskUUID")
+            }
+        )
     else:
         entry["Partitions"] = [_listed_volume(p) for p in disk["partitions"]]
     return entry
@@ -75,20 +71,22 @@ def list_plist(state: SimState) -> str:
                 all_disks.append(part["id"])
             if part.get("mount_point") and part.get("name"):
                 volumes.append(part["name"])
-    return plists.dumps({
-        "AllDisks": all_disks,
-        "AllDisksAndPartitions": [_listed_disk(d) for d in state.disks],
-        "VolumesFromDisks": volumes,
-        "WholeDisks": [d["id"] for d in state.disks],
-    })
+    return plists.dumps(
+        {
+            "AllDisks": all_disks,
+            "AllDisksAndPartitions": [_listed_disk(d) for d in state.disks],
+            "VolumesFromDisks": volumes,
+            "WholeDisks": [d["id"] for d in state.disks],
+        }
+    )
 
 
-def _common(disk: DiskState) -> dict[str, Any]:
-    physical = disk.get("kind", "physical") == "physical"
-    internal = bool(disk.get("internal"))
+def _common(state: SimState, disk: DiskState) -> dict[str, Any]:
+    # A container or logical volume is as internal as the drive it lives on.
+    internal = bool(state.store_disk(disk).get("internal"))
     return {
         "Bootable": False,
-        "BusProtocol": disk.get("bus") or "",
+        "BusProtocol": state.store_disk(disk).get("bus") or "",
         "CanBeMadeBootable": False,
         "CanBeMadeBootableRequiresDestroy": False,
         "DeviceBlockSize": 512,
@@ -109,32 +107,37 @@ def _common(disk: DiskState) -> dict[str, Any]:
         "SolidState": bool(disk.get("solid_state")),
         "SupportsGlobalPermissionsDisable": False,
         "SystemImage": False,
-        "VirtualOrPhysical": "Physical" if physical else "Virtual",
         "Writable": True,
         "WritableMedia": True,
     }
 
 
-def info_whole(disk: DiskState) -> dict[str, Any]:
-    info = _common(disk)
-    info.update({
-        "Content": disk.get("scheme") or "",
-        "DeviceIdentifier": disk["id"],
-        "DeviceNode": f"/dev/{disk['id']}",
-        "FreeSpace": 0,
-        "GlobalPermissionsEnabled": False,
-        "IOKitSize": disk["size"],
-        "IORegistryEntryName": f"{disk.get('media_name') or disk['id']} Media",
-        "LowLevelFormatSupported": False,
-        "MountPoint": "",
-        "OS9DriversInstalled": False,
-        "Size": disk["size"],
-        "TotalSize": disk["size"],
-        "VolumeName": "",
-        "VolumeSize": 0,
-        "WholeDisk": True,
-        "WritableVolume": False,
-    })
+def info_whole(state: SimState, disk: DiskState) -> dict[str, Any]:
+    info = _common(state, disk)
+    info.update(
+        {
+            "Content": disk.get("scheme") or "",
+            "DeviceIdentifier": disk["id"],
+            "DeviceNode": f"/dev/{disk['id']}",
+            "FreeSpace": 0,
+            "GlobalPermissionsEnabled": False,
+            "IOKitSize": disk["size"],
+            "IORegistryEntryName": f"{disk.get('media_name') or disk['id']} Media",
+            "LowLevelFormatSupported": False,
+            "MountPoint": "",
+            "OS9DriversInstalled": False,
+            "Size": disk["size"],
+            "TotalSize": disk["size"],
+            "VolumeName": "",
+            "VolumeSize": 0,
+            "WholeDisk": True,
+            "WritableVolume": False,
+            # Whole disks carry this key (capture 02); volumes do not (02c).
+            "VirtualOrPhysical": "Physical"
+            if disk.get("kind", "physical") == "physical"
+            else "Virtual",
+        }
+    )
     if disk.get("kind") == "apfs-container":
         info["Content"] = APFS_CONTAINER
         info["APFSPhysicalStores"] = [{"APFSPhysicalStore": s} for s in disk["stores"]]
@@ -157,27 +160,29 @@ def _corestorage(disk: DiskState) -> dict[str, Any]:
 
 def info_volume(state: SimState, disk: DiskState, part: Volume) -> dict[str, Any]:
     if disk.get("kind") == "corestorage":
-        info = info_whole(disk)
+        info = info_whole(state, disk)
     else:
-        info = _common(disk)
+        info = _common(state, disk)
         info.update({"Content": part.get("content") or "", "WholeDisk": False})
     size, used = part["size"], part.get("used", 0)
     mounted = part.get("mount_point") or ""
-    info.update({
-        "DeviceIdentifier": part["id"],
-        "DeviceNode": f"/dev/{part['id']}",
-        "DiskUUID": part["disk_uuid"],
-        "FreeSpace": size - used if mounted else 0,
-        "GlobalPermissionsEnabled": bool(part.get("ownership", mounted == "/")),
-        "IOKitSize": size,
-        "IORegistryEntryName": part.get("name") or "",
-        "MountPoint": mounted,
-        "Size": size,
-        "TotalSize": size,
-        "VolumeName": part.get("name") or "",
-        "VolumeSize": size if mounted else 0,
-        "WritableVolume": bool(mounted),
-    })
+    info.update(
+        {
+            "DeviceIdentifier": part["id"],
+            "DeviceNode": f"/dev/{part['id']}",
+            "DiskUUID": part["disk_uuid"],
+            "FreeSpace": size - used if mounted else 0,
+            "GlobalPermissionsEnabled": bool(part.get("ownership", mounted == "/")),
+            "IOKitSize": size,
+            "IORegistryEntryName": part.get("name") or "",
+            "MountPoint": mounted,
+            "Size": size,
+            "TotalSize": size,
+            "VolumeName": part.get("name") or "",
+            "VolumeSize": size if mounted else 0,
+            "WritableVolume": bool(mounted),
+        }
+    )
     info.update(_filesystem(part))
     info.update(_links(state, disk, part))
     return info
@@ -246,8 +251,11 @@ def _container(disk: DiskState) -> dict[str, Any]:
 
 
 def _store(disk: DiskState, ident: str) -> dict[str, Any]:
-    return {"DeviceIdentifier": ident, "DiskUUID": disk["store_uuids"][ident],
-            "Size": disk["size"]}
+    return {
+        "DeviceIdentifier": ident,
+        "DiskUUID": disk["store_uuids"][ident],
+        "Size": disk["size"],
+    }
 
 
 def _apfs_volume(part: Volume) -> dict[str, Any]:
@@ -269,11 +277,24 @@ def list_text(state: SimState, disk: DiskState) -> str:
     """One disk of plain `diskutil list` (column positions as in capture U4)."""
     where = "internal" if disk.get("internal") else "external"
     kind = "physical" if disk.get("kind", "physical") == "physical" else "virtual"
-    rows = [f"/dev/{disk['id']} ({where}, {kind}):", _row("#", "TYPE", "NAME", " ", "SIZE", "IDENTIFIER")]
-    rows.append(_row("0", disk.get("scheme") or "", "", "*", human(disk["size"]), disk["id"]))
+    rows = [
+        f"/dev/{disk['id']} ({where}, {kind}):",
+        _row("#", "TYPE", "NAME", " ", "SIZE", "IDENTIFIER"),
+    ]
+    rows.append(
+        _row("0", disk.get("scheme") or "", "", "*", human(disk["size"]), disk["id"])
+    )
     for number, part in enumerate(disk["partitions"], 1):
-        rows.append(_row(str(number), part.get("content") or "", part.get("name") or "",
-                         " ", human(part["size"]), part["id"]))
+        rows.append(
+            _row(
+                str(number),
+                part.get("content") or "",
+                part.get("name") or "",
+                " ",
+                human(part["size"]),
+                part["id"],
+            )
+        )
     return "\n".join(rows) + "\n"
 
 

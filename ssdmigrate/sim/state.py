@@ -27,6 +27,7 @@ STATE_FILE = "state.json"
 STATE_FORMAT = "ssdmigrate-sim/1"
 EFI_SIZE = 209_715_200  # GPT adds it as s1 (captures 01, 03, U4)
 
+_STORES = {"Apple_CoreStorage", "Apple_APFS", "Apple_APFS_ISC", "Apple_APFS_Recovery"}
 Volume = dict[str, Any]
 DiskState = dict[str, Any]
 
@@ -118,6 +119,8 @@ class SimState:
         as diskutil accepts them (diskutil(8), DEVICES)."""
         ref = ref.rstrip("/") or "/"
         disk = self.disk(ref)
+        if disk is not None and disk.get("kind") == "corestorage":
+            return disk, disk["partitions"][0]  # the logical volume is the disk
         if disk is not None:
             return disk, None
         for disk in self.disks:
@@ -132,12 +135,20 @@ class SimState:
         found = self.find(mount_point)
         return found[1] if found and found[1] and found[1].get("mount_point") else None
 
+    def store_disk(self, disk: DiskState) -> DiskState:
+        """The physical disk under a virtual one (itself for a physical disk)."""
+        for store in disk.get("stores", []):
+            found = self.find(store)
+            if found is not None and found[0] is not disk:
+                return self.store_disk(found[0])
+        return disk
+
     def next_disk_number(self) -> int:
         numbers = [int(d["id"][4:]) for d in self.disks]
         return max(numbers, default=-1) + 1
 
     def volume_folder(self, part: Volume) -> Path:
-        return self.folder / "volumes" / part["volume_uuid"]
+        return self.folder / "volumes" / str(part["volume_uuid"])
 
     def files(self, part: Volume) -> Path:
         """The volume's backing folder, built from its scenario profile on first use."""
@@ -161,6 +172,7 @@ def _from_scenario(name: str, scenario: dict[str, Any]) -> dict[str, Any]:
     }
     for extra in scenario.get("virtual_disks", []):
         data["disks"].append(_disk(name, extra))
+    data["disks"].sort(key=lambda d: int(d["id"][4:]))  # diskutil lists by number
     return data
 
 
@@ -172,7 +184,8 @@ def _disk(scenario: str, spec: dict[str, Any]) -> DiskState:
         part = dict(part)
         part.setdefault("id", f"{disk['id']}s{number}")
         part.setdefault("disk_uuid", stable_uuid(scenario, part["id"], "disk"))
-        if part.get("content") != "Apple_CoreStorage" or part.get("name"):
+        # Container partitions hold no volume of their own (capture 03).
+        if part.get("content") not in _STORES:
             part.setdefault("volume_uuid", stable_uuid(scenario, part["id"], "volume"))
         parts.append(part)
     disk["partitions"] = parts

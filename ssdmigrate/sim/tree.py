@@ -9,6 +9,7 @@ clone must keep.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import plistlib
 import random
@@ -52,12 +53,14 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def system_version(facts: dict[str, Any]) -> bytes:
-    return plistlib.dumps({
-        "ProductName": facts.get("name", "Mac OS X"),
-        "ProductVersion": str(facts.get("version", "10.11.6")),
-        "ProductBuildVersion": str(facts.get("build", "15G31")),
-        "ProductCopyright": "1983-2016 Apple Inc.",
-    })
+    return plistlib.dumps(
+        {
+            "ProductName": facts.get("name", "Mac OS X"),
+            "ProductVersion": str(facts.get("version", "10.11.6")),
+            "ProductBuildVersion": str(facts.get("build", "15G31")),
+            "ProductCopyright": "1983-2016 Apple Inc.",
+        }
+    )
 
 
 def _system(root: Path, facts: dict[str, Any], rng: random.Random) -> None:
@@ -74,8 +77,11 @@ def _system(root: Path, facts: dict[str, Any], rng: random.Random) -> None:
     _many(root / "private/var/vm", "swapfile", 2, rng)
     _many(root / ".fseventsd", "fsevent", 10, rng)
     _user(root / "Users/owner", rng)
-    for name, target in (("etc", "private/etc"), ("var", "private/var"),
-                         ("tmp", "private/tmp")):
+    for name, target in (
+        ("etc", "private/etc"),
+        ("var", "private/var"),
+        ("tmp", "private/tmp"),
+    ):
         (root / "private/tmp").mkdir(parents=True, exist_ok=True)
         os.symlink(target, root / name)
     os.link(root / "bin/tool-0001", root / "bin/tool-link")
@@ -96,7 +102,7 @@ def _user(home: Path, rng: random.Random) -> None:
     _many(home / "Pictures", "photo", 80, rng, suffix=".jpg", size=24_000)
     _many(home / "Library/Caches", "cache", 40, rng)
     note = home / "Documents/Ångström notes ✓.txt"
-    _write(note, "Notes with a name that is not ASCII.\n".encode())
+    _write(note, b"Notes with a name that is not ASCII.\n")
     _set_xattr(note, "com.apple.metadata:kMDItemWhereFroms", b"bplist00\x08")
     _set_xattr(home / "Documents/letter-0001.txt", "com.apple.ResourceFork", b"rsrc")
     os.link(home / "Documents/letter-0002.txt", home / "Documents/letter-copy.txt")
@@ -117,8 +123,12 @@ def _user_data(root: Path, facts: dict[str, Any], rng: random.Random) -> None:
 
 
 def _many(
-    folder: Path, stem: str, count: int, rng: random.Random,
-    suffix: str = "", size: int = 700,
+    folder: Path,
+    stem: str,
+    count: int,
+    rng: random.Random,
+    suffix: str = "",
+    size: int = 700,
 ) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for n in range(count):
@@ -126,10 +136,9 @@ def _many(
 
 
 def _set_xattr(path: Path, name: str, value: bytes) -> None:
-    try:
+    # A file system without extended attributes still gets the rest.
+    with contextlib.suppress(OSError, AttributeError):
         os.setxattr(path, xattr_name(name), value, follow_symlinks=False)
-    except (OSError, AttributeError):
-        pass  # a file system without extended attributes: the copy still works
 
 
 def copy_into(src: Path, dst: Path, skip: frozenset[str] = frozenset()) -> int:
@@ -144,8 +153,11 @@ def copy_into(src: Path, dst: Path, skip: frozenset[str] = frozenset()) -> int:
 
 
 def _copy_entry(
-    src: Path, dst: Path, skip: frozenset[str],
-    links: dict[tuple[int, int], Path], top: bool = False,
+    src: Path,
+    dst: Path,
+    skip: frozenset[str],
+    links: dict[tuple[int, int], Path],
+    top: bool = False,
 ) -> int:
     info = src.lstat()
     if src.is_symlink():
