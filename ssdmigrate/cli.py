@@ -20,6 +20,7 @@ from ssdmigrate.exits import Exit
 # `ssdmigrate --help` and `disks` answer at once (no PDF, no progress bars).
 COMMANDS: dict[str, str] = {
     "disks": "ssdmigrate.commands.disks:disks",
+    "plan": "ssdmigrate.commands.plan:plan",
     "capture": "ssdmigrate.commands.capture:capture",
     "scenarios": "ssdmigrate.commands.scenarios:scenarios",
     "sim": "ssdmigrate.commands.sim:sim",
@@ -29,6 +30,7 @@ COMMANDS: dict[str, str] = {
 
 SHORT_HELP: dict[str, str] = {
     "disks": "List the disks, the boot volume and the candidate targets.",
+    "plan": "Check everything and show what a run would do; changes nothing.",
     "capture": "Record this Mac's discovery outputs as a replay bundle.",
     "scenarios": "List the built-in simulated Macs.",
     "sim": "Reset, inspect or physically swap the simulated Mac.",

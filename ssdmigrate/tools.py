@@ -24,6 +24,9 @@ TOOL_PATHS: dict[str, str] = {
     "trimforce": "/usr/sbin/trimforce",
     "lsof": "/usr/sbin/lsof",
     "hdiutil": "/usr/bin/hdiutil",
+    # The live copy remakes top-level links and emptied folders itself.
+    "mkdir": "/bin/mkdir",
+    "ln": "/bin/ln",
 }
 
 # diskutil verbs that only look. verifyVolume checks a file system without

@@ -29,6 +29,8 @@ TOOLS: dict[str, Callable[[Call], Out]] = {
     "tmutil": others.tmutil,
     "lsof": others.lsof,
     "caffeinate": others.caffeinate,
+    "mkdir": others.mkdir,
+    "ln": others.ln,
 }
 
 

@@ -94,6 +94,30 @@ def _grow(call: Call, volume: Volume, size: int) -> None:
             volume["used"] = volume["size"]
 
 
+def mkdir(call: Call) -> Out:
+    """`mkdir -p [-m MODE] PATH`: the only form the live copy uses."""
+    args = call.argv[1:]
+    mode = int(args[args.index("-m") + 1], 8) if "-m" in args else 0o755
+    target = host_folder(call.mac.state, args[-1]) if args else None
+    if target is None:
+        return call.fail(f"mkdir: {args[-1] if args else ''}: No such file or directory\n")
+    target.mkdir(parents=True, exist_ok="-p" in args)
+    target.chmod(mode)
+    return call.done()
+
+
+def ln(call: Call) -> Out:
+    """`ln -sfh TARGET LINK` (BSD ln: -h does not follow an existing link)."""
+    args = [a for a in call.argv[1:] if not a.startswith("-")]
+    link = host_folder(call.mac.state, args[-1]) if len(args) == 2 else None
+    if link is None:
+        return call.fail("usage: ln [-Ffhinsv] source_file [target_file]\n")
+    if link.is_symlink() or link.is_file():
+        link.unlink()
+    link.symlink_to(args[0])
+    return call.done()
+
+
 # --- bless ---------------------------------------------------------------------
 
 
