@@ -124,7 +124,8 @@ def main(argv: list[str] | None = None) -> None:
 def run_cli(argv: list[str] | None = None) -> int:
     """Run the CLI and turn every outcome into an exit status."""
     try:
-        cli.main(args=argv, prog_name="ssdmigrate", standalone_mode=False)
+        # Without standalone mode, click returns the status of ctx.exit(N).
+        status = cli.main(args=argv, prog_name="ssdmigrate", standalone_mode=False)
     except click.exceptions.Exit as done:
         return int(done.exit_code)
     except click.Abort:
@@ -139,8 +140,9 @@ def run_cli(argv: list[str] | None = None) -> int:
         click.echo("Interrupted.", err=True)
         return Exit.INTERRUPTED
     except Exception as exc:
+        # Anything else is a bug: a short message, and the traceback in a report.
         return _report_bug(exc)
-    return Exit.OK
+    return int(status) if isinstance(status, int) else Exit.OK
 
 
 def _report_expected(exc: SsdmigrateError) -> int:
