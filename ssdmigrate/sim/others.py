@@ -100,7 +100,9 @@ def mkdir(call: Call) -> Out:
     mode = int(args[args.index("-m") + 1], 8) if "-m" in args else 0o755
     target = host_folder(call.mac.state, args[-1]) if args else None
     if target is None:
-        return call.fail(f"mkdir: {args[-1] if args else ''}: No such file or directory\n")
+        return call.fail(
+            f"mkdir: {args[-1] if args else ''}: No such file or directory\n"
+        )
     target.mkdir(parents=True, exist_ok="-p" in args)
     target.chmod(mode)
     return call.done()
