@@ -54,6 +54,16 @@ class App:
 
         return self.sim_state or paths.sim_state_dir(self.scenario or DEFAULT_SCENARIO)
 
+    def journal_path(self) -> Path:
+        """The run's journal: beside the simulated Mac's state, or in /var/db."""
+        if self.replay is not None:
+            raise UsageProblem("a replay bundle only reads; it has no run journal")
+        if self.simulated:
+            return self.sim_folder() / "journal.json"
+        from ssdmigrate.journal import MAC_JOURNAL
+
+        return MAC_JOURNAL
+
     def _make_backend(self) -> Backend:
         if self.replay is not None:
             from ssdmigrate.replay import ReplayBackend

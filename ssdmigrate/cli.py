@@ -21,6 +21,11 @@ from ssdmigrate.exits import Exit
 COMMANDS: dict[str, str] = {
     "disks": "ssdmigrate.commands.disks:disks",
     "plan": "ssdmigrate.commands.plan:plan",
+    "run": "ssdmigrate.commands.run:run",
+    "resume": "ssdmigrate.commands.run:resume",
+    "status": "ssdmigrate.commands.run:status",
+    "abandon": "ssdmigrate.commands.run:abandon",
+    "explain": "ssdmigrate.commands.explain:explain",
     "capture": "ssdmigrate.commands.capture:capture",
     "scenarios": "ssdmigrate.commands.scenarios:scenarios",
     "sim": "ssdmigrate.commands.sim:sim",
@@ -31,6 +36,11 @@ COMMANDS: dict[str, str] = {
 SHORT_HELP: dict[str, str] = {
     "disks": "List the disks, the boot volume and the candidate targets.",
     "plan": "Check everything and show what a run would do; changes nothing.",
+    "run": "Partition the SSD, clone this Mac onto it and check the clone.",
+    "resume": "Go on with an interrupted run from the first step not done.",
+    "status": "Show where the last run stands.",
+    "abandon": "Close an unfinished run so that a new one can start.",
+    "explain": "Explain pasted diskutil or asr output: the cause and what to try.",
     "capture": "Record this Mac's discovery outputs as a replay bundle.",
     "scenarios": "List the built-in simulated Macs.",
     "sim": "Reset, inspect or physically swap the simulated Mac.",

@@ -116,6 +116,7 @@ def _pass(
     dots = [f"\t{label}  "]
     for percent in range(2, 101, 2):
         call.mac.wait(seconds / 50)
+        call.mac.progress(percent / 2 + (50 if phase == "verify" else 0))
         if puppet:
             key = "PSTP" if percent == 100 else "PINF"
             call.line(f"{key}\t{percent}\t100\t{phase}")

@@ -9,12 +9,16 @@ from pathlib import Path
 from ssdmigrate import paths
 from ssdmigrate.errors import SsdmigrateError
 from ssdmigrate.runner import LineHandler, Result
-from ssdmigrate.sim import asr, diskutil, others
+from ssdmigrate.sim import asr, diskutil, faults, intruders, others
 from ssdmigrate.sim.mac import Call, Out, SimMac
 from ssdmigrate.sim.state import SimState
-from ssdmigrate.tools import TOOL_PATHS, tool_name
+from ssdmigrate.tools import TOOL_PATHS, is_read_only, tool_name
 
 log = logging.getLogger(__name__)
+
+# Steps whose commands report progress as they go; their timed faults fire
+# from inside the simulated tool.
+STREAMING = {"clone", "clone-recovery"}
 
 TOOLS: dict[str, Callable[[Call], Out]] = {
     "diskutil": diskutil.run,
@@ -39,16 +43,56 @@ class SimBackend:
     writable = True
     is_root = True  # the simulated Mac never asks for sudo
 
-    def __init__(self, mac: SimMac, faults: tuple[str, ...] = ()) -> None:
+    def __init__(self, mac: SimMac) -> None:
         self.mac = mac
-        self.faults = faults
 
     @classmethod
     def open(
-        cls, scenario: str, folder: Path | None, faults: tuple[str, ...] = ()
+        cls, scenario: str, folder: Path | None, fault_specs: tuple[str, ...] = ()
     ) -> SimBackend:
+        parsed = tuple(faults.parse(spec) for spec in fault_specs)
         folder = folder or paths.sim_state_dir(scenario)
-        return cls(SimMac(SimState.open(folder, scenario)), faults)
+        return cls(SimMac(SimState.open(folder, scenario), faults=parsed))
+
+    def clock(self) -> float:
+        """Simulated seconds, so rates and time left read as on a real Mac."""
+        return self.mac.elapsed
+
+    def before_step(self, step: str, target: str) -> None:
+        """The run says which plan step comes next; play that step's faults."""
+        self.mac.step = step
+        self.mac.target = target
+        swap = self.mac.armed("swap-target")
+        if swap is not None:
+            self.mac.fire(swap)
+            intruders.swap_in(self.state, target)
+        busy = self.mac.armed("busy")
+        disk = self.state.disk(target)
+        if busy is not None and disk is not None:
+            self.mac.fire(busy)
+            disk["fault_busy"] = True
+            self.state.save()
+
+    def _fault_instead(self, argv: Sequence[str]) -> Result | None:
+        """At the step's first command that changes something, a planted fault."""
+        if is_read_only(argv):
+            return None
+        target = getattr(self.mac, "target", "disk1")
+        fail = self.mac.armed("fail")
+        if fail is not None:
+            self.mac.fire(fail)
+            text = faults.FAILURES.get(fail.step, "failed\n").format(disk=target)
+            return Result(tuple(argv), 1, "", text)
+        vanish = self.mac.armed("vanish")
+        disk = self.state.disk(target)
+        if vanish is not None and disk is not None:
+            self.mac.fire(vanish)
+            self.state.unplug(disk, comes_back=True)
+        stop = self.mac.armed("interrupt-at")
+        if stop is not None and self.mac.step not in STREAMING:
+            self.mac.fire(stop)
+            faults.interrupt()
+        return None
 
     @property
     def state(self) -> SimState:
@@ -62,6 +106,9 @@ class SimBackend:
         if tool is None:
             path = TOOL_PATHS.get(name, name)
             return Result(tuple(argv), 127, "", f"{path}: command not found\n")
+        planted = self._fault_instead(argv)
+        if planted is not None:
+            return planted
         out = tool(Call(self.mac, list(argv), on_line))
         return Result(tuple(argv), out.returncode, out.stdout, out.stderr)
 

@@ -114,7 +114,10 @@ def busy_volumes(disk: DiskState) -> list[Volume]:
 
 
 def _unmount_all(call: Call, disk: DiskState) -> bool:
-    if busy_volumes(disk) or disk.get("fault_busy"):
+    if disk.pop("fault_busy", False):
+        call.mac.state.save()  # a planted fault holds the disk once
+        return False
+    if busy_volumes(disk):
         return False
     for part in disk["partitions"]:
         if part.get("mount_point") and part.get("mount_point") != "/":

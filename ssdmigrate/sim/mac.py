@@ -7,6 +7,8 @@ import time
 from dataclasses import dataclass, field
 
 from ssdmigrate.runner import LineHandler
+from ssdmigrate.sim import faults
+from ssdmigrate.sim.faults import Fault
 from ssdmigrate.sim.state import SimState
 
 # Simulated seconds per real second. A whole clone takes hours on a real Mac;
@@ -54,10 +56,45 @@ class Call:
 
 
 class SimMac:
-    def __init__(self, state: SimState, speed: float | None = None) -> None:
+    def __init__(
+        self,
+        state: SimState,
+        speed: float | None = None,
+        faults: tuple[Fault, ...] = (),
+    ) -> None:
         self.state = state
         self.speed = clock_speed() if speed is None else speed
         self.elapsed = 0.0  # simulated seconds spent, for realistic rates
+        self.faults = faults
+        self.step: str | None = None  # the plan step the run says it is in
+        self.target = "disk1"  # the disk the run works on
+
+    def armed(self, kind: str) -> Fault | None:
+        """A fault of this kind for the current step that has not fired yet."""
+        fired = self.state.data.setdefault("fired", [])
+        for fault in self.faults:
+            if (
+                fault.step == self.step
+                and fault.kind == kind
+                and fault.spec not in fired
+            ):
+                return fault
+        return None
+
+    def fire(self, fault: Fault) -> None:
+        self.state.data.setdefault("fired", []).append(fault.spec)
+        self.state.save()
+
+    def progress(self, percent: float) -> None:
+        """Called by long simulated commands as they go, to play timed faults."""
+        stop = self.armed("interrupt-at")
+        if stop is not None and stop.percent is not None and percent >= stop.percent:
+            self.fire(stop)
+            faults.interrupt()
+        slow = self.armed("slow")
+        if slow is not None and percent >= 50:
+            self.fire(slow)
+            faults.stall()
 
     def wait(self, simulated_seconds: float) -> None:
         self.elapsed += simulated_seconds

@@ -71,27 +71,46 @@ def _ditto_one(call: Call, source: str, target: tuple[Volume, str]) -> str | Non
     if src.is_dir() and not src.is_symlink():
         dst.mkdir(exist_ok=True)
     tree.copy_into(src, dst)
-    _grow(call, volume, _reported_bytes(found[0], found[1]))
+    # Copying an item again (a resumed run) replaces it: count it once.
+    copied = volume.setdefault("copied", {})
+    volume["used"] = int(volume.get("used") or 0) - copied.pop(dst_inner, 0)
+    size = _reported_bytes(state, found[0], found[1])
+    copied[dst_inner] = size
+    _grow(call, volume, size, found[0])
     return None
 
 
-def _reported_bytes(volume: Volume, inner: str) -> int:
-    """The scenario's size for what was copied, so progress looks real."""
+def _reported_bytes(state: SimState, volume: Volume, inner: str) -> int:
+    """The scenario's size for what was copied: the volume's used bytes, in
+    the share the copied files have of the miniature's bytes, so progress
+    looks real and the parts add up to the whole."""
     used = int(volume.get("used") or 0)
     if not inner:
         return used
-    top = inner.split("/", 1)[0]
-    return int(used * tree.SYSTEM_SHARES.get(top, 0.0005))
+    root = state.files(volume)
+    whole = volume.get("tree_bytes") or _bytes(root)
+    volume["tree_bytes"] = whole
+    return int(used * _bytes(root / inner) / max(whole, 1))
 
 
-def _grow(call: Call, volume: Volume, size: int) -> None:
+def _bytes(path: Path) -> int:
+    if path.is_symlink() or not path.is_dir():
+        return path.lstat().st_size if path.exists() or path.is_symlink() else 0
+    return sum(
+        f.lstat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink()
+    )
+
+
+def _grow(call: Call, volume: Volume, size: int, source: Volume) -> None:
     """Fill the target in steps, so a progress poll sees it grow."""
     steps = 10
+    whole = int(source.get("used") or 0) or 1
     for _ in range(steps):
         call.mac.wait(size / DITTO_RATE / steps)
-        volume["used"] = int(volume.get("used") or 0) + size // steps
-        if volume["used"] > volume["size"]:
-            volume["used"] = volume["size"]
+        volume["used"] = min(
+            int(volume.get("used") or 0) + size // steps, volume["size"]
+        )
+        call.mac.progress(100 * volume["used"] / whole)
 
 
 def mkdir(call: Call) -> Out:

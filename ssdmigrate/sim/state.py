@@ -81,7 +81,9 @@ class SimState:
                 f"{path} holds another simulated Mac ({data.get('scenario')!r})",
                 remedy="Use --sim-state with another folder, or `sim reset`.",
             )
-        return cls(folder, data)
+        state = cls(folder, data)
+        state.replug()
+        return state
 
     @classmethod
     def fresh(cls, folder: Path, scenario: str) -> SimState:
@@ -134,6 +136,35 @@ class SimState:
     def mounted(self, mount_point: str) -> Volume | None:
         found = self.find(mount_point)
         return found[1] if found and found[1] and found[1].get("mount_point") else None
+
+    def rename(self, disk: DiskState, ident: str) -> None:
+        """Give a whole disk a new number; its partitions follow."""
+        old = disk["id"]
+        disk["id"] = ident
+        for part in disk["partitions"]:
+            part["id"] = ident + part["id"][len(old) :]
+
+    def unplug(self, disk: DiskState, *, comes_back: bool) -> None:
+        self.data["disks"] = [d for d in self.disks if d is not disk]
+        for part in disk["partitions"]:
+            part["mount_point"] = None
+        disk["comes_back"] = comes_back
+        self.data.setdefault("unplugged", []).append(disk)
+        self.save()
+
+    def replug(self) -> None:
+        """Disks that fell out come back with the next free number, as on a Mac."""
+        back = [d for d in self.data.get("unplugged", []) if d.get("comes_back")]
+        if not back:
+            return
+        for disk in back:
+            self.rename(disk, f"disk{self.next_disk_number()}")
+            for part in disk["partitions"]:
+                if part.get("filesystem") and part.get("content") != "Apple_Boot":
+                    part["mount_point"] = f"/Volumes/{part['name']}"
+            self.disks.append(disk)
+        self.data["unplugged"] = [d for d in self.data["unplugged"] if d not in back]
+        self.save()
 
     def store_disk(self, disk: DiskState) -> DiskState:
         """The physical disk under a virtual one (itself for a physical disk)."""

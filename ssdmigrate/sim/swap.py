@@ -67,10 +67,7 @@ def _move(old: DiskState, ssd: DiskState) -> None:
 def _renumber(state: SimState, first: DiskState, second: DiskState) -> None:
     """The internal disk enumerates first after the restart."""
     ids = sorted(d["id"] for d in (first, second))
-    for disk, ident in ((first, ids[0]), (second, ids[1])):
-        old = disk["id"]
-        disk["id"] = ident
-        for part in disk["partitions"]:
-            part["id"] = part["id"].replace(old, ident, 1)
+    state.rename(first, ids[0])
+    state.rename(second, ids[1])
     others = [d for d in state.disks if d is not first and d is not second]
     state.data["disks"] = [first, second, *others]

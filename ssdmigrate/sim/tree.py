@@ -20,19 +20,6 @@ from typing import Any
 # How a system volume's used bytes split over its top-level items, so that a
 # simulated ditto can report progress item by item (rough shares of a 2012
 # MacBook's El Capitan install with a user's files).
-SYSTEM_SHARES = {
-    "Applications": 0.16,
-    "Library": 0.10,
-    "System": 0.12,
-    "Users": 0.55,
-    "private": 0.05,
-    "usr": 0.015,
-    "bin": 0.001,
-    "sbin": 0.001,
-    ".fseventsd": 0.003,
-    "cores": 0.0,
-}
-
 _XATTR_PREFIX = "user." if os.name == "posix" and os.uname().sysname != "Darwin" else ""
 
 

@@ -1,0 +1,300 @@
+"""`ssdmigrate run` and its companions `resume`, `status` and `abandon`.
+
+`run` executes exactly the plan `ssdmigrate plan` prints, after the owner has
+typed the disk's identifier or name (or, unattended, named it with
+--confirm-target). It is the only command that changes a disk.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from ssdmigrate import ui
+from ssdmigrate.app import App
+from ssdmigrate.errors import Refused, UsageProblem
+from ssdmigrate.exits import Exit
+from ssdmigrate.journal import Journal, machine_key
+from ssdmigrate.model import Snapshot
+from ssdmigrate.plan_model import Plan
+from ssdmigrate.progress import JsonEvents, PlainLines, ProgressBar, Reporter
+
+NOT_COPIED = (
+    "Anything saved on this Mac after the copy starts is not on the SSD; "
+    "copy such files over yourself before the swap."
+)
+
+
+def _reporter(app: App, as_json: bool) -> Reporter:
+    # The simulated Mac keeps its own clock, so its rates read like real ones.
+    clock = getattr(app.backend(), "clock", time.monotonic)
+    if as_json:
+        return JsonEvents()
+    if app.verbosity < 0:
+        return PlainLines(quiet=True)
+    if sys.stderr.isatty():
+        return ProgressBar(clock=clock)
+    return PlainLines(clock=clock)
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _confirm(
+    ident: str,
+    media_name: str | None,
+    yes: bool,
+    confirm_target: str | None,
+    command: str,
+) -> None:
+    """The severe-action rule: type the disk's name, or name it on the command line."""
+    media = media_name or ident
+    names = {ident, f"/dev/{ident}", media}
+    if yes:
+        if confirm_target is None:
+            raise UsageProblem(
+                f"--yes needs --confirm-target {ident}, naming the disk to erase",
+                remedy=f"ssdmigrate {command} --yes --confirm-target {ident}",
+            )
+        if confirm_target not in names:
+            raise Refused(
+                f"--confirm-target {confirm_target} does not name the disk "
+                f"that would be erased ({ident}, {media}); nothing was changed"
+            )
+        return
+    if not _interactive():
+        raise UsageProblem(
+            "not a terminal, so nothing can be confirmed here",
+            remedy=f"Run it in Terminal, or unattended: ssdmigrate "
+            f"{command} --yes --confirm-target {ident}",
+        )
+    click.echo(f"\nThis ERASES {media} ({ident}) and everything on it.", err=True)
+    answer = click.prompt(
+        f"Type {ident} or {media} to go on", err=True, default="", show_default=False
+    )
+    if answer.strip() not in names:
+        click.echo("That is not the disk's name. Nothing was changed.", err=True)
+        raise click.exceptions.Exit(Exit.FAILED)
+
+
+def _machine(snapshot: Snapshot) -> dict[str, object]:
+    return machine_key(snapshot.machine.model, snapshot.boot.uuid)
+
+
+def _refuse_root(app: App) -> None:
+    from ssdmigrate.plan_gather import is_root
+
+    if not is_root(app.runner(read_only=True)):
+        args = " ".join(sys.argv[1:]) or "run"
+        raise Refused(
+            "changing disks needs root; nothing was changed",
+            remedy=f"Run: sudo ssdmigrate {args}",
+        )
+
+
+def _open_journal(app: App) -> Journal | None:
+    journal = Journal.load(app.journal_path())
+    return journal if journal is not None and journal.is_open else None
+
+
+@click.command()
+@click.option("--target", help="The whole disk to erase (e.g. disk1).")
+@click.option(
+    "--name", default="SSD Boot HD", show_default=True, help="The new volume's name."
+)
+@click.option(
+    "--recovery-size",
+    default="750M",
+    show_default=True,
+    help="Size of the new Recovery HD, in diskutil's grammar.",
+)
+@click.option("--yes", is_flag=True, help="Do not ask; needs --confirm-target.")
+@click.option(
+    "--confirm-target", metavar="DISK", help="Name the disk to erase (unattended)."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON event per line on stdout."
+)
+@click.pass_obj
+def run(
+    app: App,
+    target: str | None,
+    name: str,
+    recovery_size: str,
+    yes: bool,
+    confirm_target: str | None,
+    as_json: bool,
+) -> None:
+    """Partition the SSD, clone this Mac onto it and check the clone."""
+    from ssdmigrate.commands.plan import gather
+    from ssdmigrate.plan_facts import PlanOptions
+    from ssdmigrate.planner import build_plan
+    from ssdmigrate.render_plan import render_json, render_text
+    from ssdmigrate.sizes import parse_size
+
+    if app.replay is not None:
+        raise UsageProblem(
+            "run changes disks; a replay bundle can only be read",
+            remedy="Use ssdmigrate --replay DIR plan to see the plan.",
+        )
+    if _open_journal(app) is not None:
+        raise Refused(
+            f"an unfinished run is recorded in {app.journal_path()}",
+            remedy="Continue it with `ssdmigrate resume`, or close it with "
+            "`ssdmigrate abandon`.",
+        )
+    facts = gather(app)
+    plan = build_plan(
+        facts,
+        PlanOptions(target=target, name=name, recovery_size=parse_size(recovery_size)),
+    )
+    if not as_json:
+        click.echo(render_text(plan), nl=False)
+    if not plan.ok:
+        if as_json:
+            click.echo(render_json(plan), nl=False)
+        raise click.exceptions.Exit(Exit.REFUSED)
+    _refuse_root(app)
+    assert plan.target is not None
+    _confirm(plan.target.id, plan.target.media_name, yes, confirm_target, "run")
+    _execute(app, plan, facts.snapshot, as_json)
+
+
+def _execute(app: App, plan: Plan, snapshot: Snapshot, as_json: bool) -> None:
+    from ssdmigrate.execute import Executor
+
+    assert plan.target is not None
+    reporter = _reporter(app, as_json)
+    reporter.note("info", NOT_COPIED)
+    disk = snapshot.disk(plan.target.id)
+    assert disk is not None
+    journal = Journal.start(
+        app.journal_path(), plan, _machine(snapshot), disk.identity(), app.log_path
+    )
+    executor = Executor(app.runner(), journal, reporter)
+    executor.run()
+    _finished(app, journal, reporter, executor.target)
+
+
+def _finished(app: App, journal: Journal, reporter: Reporter, target: str) -> None:
+    plan = journal.plan()
+    reporter.note(
+        "info",
+        f'Done: "{plan.new_volume_name}" on the SSD is a copy of this '
+        "Mac, and its Recovery HD is in place.",
+    )
+    reporter.note("info", NOT_COPIED)
+    reporter.note(
+        "info",
+        "Next: start up from the SSD while it is still in its enclosure "
+        "(hold Option at start-up and choose it), then eject it with "
+        f"`diskutil eject {target}` and follow "
+        "`ssdmigrate checklist walk`.",
+    )
+    reporter.result(
+        {
+            "ok": True,
+            "journal": str(journal.path),
+            "log": str(app.log_path) if app.log_path else None,
+        }
+    )
+    if app.log_path and not isinstance(reporter, JsonEvents):
+        click.echo(f"Log: {app.log_path}", err=True)
+
+
+@click.command()
+@click.option("--yes", is_flag=True, help="Do not ask; needs --confirm-target.")
+@click.option("--confirm-target", metavar="DISK", help="Name the disk (unattended).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON event per line on stdout."
+)
+@click.pass_obj
+def resume(app: App, yes: bool, confirm_target: str | None, as_json: bool) -> None:
+    """Go on with an interrupted run from the first step not done."""
+    from ssdmigrate.discovery import discover
+    from ssdmigrate.execute import Executor
+    from ssdmigrate.targeting import locate
+
+    journal = _open_journal(app)
+    if journal is None:
+        raise UsageProblem(
+            "there is no unfinished run to resume",
+            remedy="Start one with: ssdmigrate run",
+        )
+    snapshot = discover(app.runner(read_only=True))
+    journal.check_machine(_machine(snapshot))
+    confirmed = journal.confirmed_identity()
+    # Found by identity: after a replug the SSD may have another number.
+    disk = locate(snapshot, str(journal.data["confirmed"]["target"]), confirmed)
+    if not journal.done("partition"):
+        # Erasing has not happened yet: ask again, as for a new run.
+        _confirm(disk.id, disk.media_name, yes, confirm_target, "resume")
+    reporter = _reporter(app, as_json)
+    reporter.note("info", f"Resuming at: {journal.next_step()}")
+    journal.set_state("running")
+    executor = Executor(app.runner(), journal, reporter, follow_identity=True)
+    executor.run()
+    _finished(app, journal, reporter, executor.target)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def status(app: App, as_json: bool) -> None:
+    """Show where the last run stands."""
+    journal = Journal.load(app.journal_path())
+    if journal is None:
+        if as_json:
+            ui.print_json({"schema": "ssdmigrate.status/1", "state": None})
+        else:
+            click.echo("No run has been recorded.")
+        return
+    if as_json:
+        ui.print_json(
+            {
+                "schema": "ssdmigrate.status/1",
+                "state": journal.state,
+                "next_step": journal.next_step(),
+                "steps": journal.data["steps"],
+                "journal": str(journal.path),
+                "log": journal.data.get("log"),
+            }
+        )
+        return
+    _print_status(journal)
+
+
+def _print_status(journal: Journal) -> None:
+    click.echo(
+        f"Run {journal.data['run_id']}: {journal.state}"
+        + (f" ({journal.data['message']})" if journal.data.get("message") else "")
+    )
+    for record in journal.data["steps"]:
+        click.echo(f"  {record['status']:<12}{record['id']}")
+    if journal.is_open:
+        click.echo(f"Next: {journal.next_step()}. Continue with: ssdmigrate resume")
+    click.echo(f"Journal: {journal.path}")
+
+
+@click.command()
+@click.option("--yes", is_flag=True, help="Do not ask.")
+@click.pass_obj
+def abandon(app: App, yes: bool) -> None:
+    """Close an unfinished run so that a new one can start."""
+    journal = _open_journal(app)
+    if journal is None:
+        raise UsageProblem("there is no unfinished run to abandon")
+    if not yes:
+        if not _interactive():
+            raise UsageProblem("not a terminal", remedy="ssdmigrate abandon --yes")
+        click.confirm(
+            "Close the unfinished run? The SSD stays as it is now", err=True, abort=True
+        )
+    journal.set_state("abandoned", "closed by the owner")
+    kept = journal.path.with_name(f"journal-{journal.data['run_id']}.json")
+    Path(journal.path).replace(kept)
+    click.echo(f"Closed. The old journal is kept as {kept}.")
