@@ -50,13 +50,9 @@ def test_installed_wheel_reads_its_own_checklists(tmp_path: Path) -> None:
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], tmp_path)
     python = venv / "bin" / "python"
-    # The dependencies come from the environment running these tests, which
-    # need not be the system one; a .pth file makes them visible, after the
-    # venv's own site-packages so the freshly installed copy wins.
-    where = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
-    site = Path(_run([str(python), "-c", where], tmp_path).strip())
-    (site / "_test_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     wheels = sorted(tmp_path.glob("ssdmigrate-*.whl"))
+    # --ignore-installed: a copy already visible through the system's
+    # site-packages must not count as installed.
     _run(
         [
             str(venv / "bin" / "pip"),
@@ -64,10 +60,17 @@ def test_installed_wheel_reads_its_own_checklists(tmp_path: Path) -> None:
             "-q",
             "--no-deps",
             "--no-index",
+            "--ignore-installed",
             str(wheels[-1]),
         ],
         tmp_path,
     )
+    # The dependencies come from the environment running these tests, which
+    # need not be the system one; a .pth file makes them visible, after the
+    # venv's own site-packages so the freshly installed copy wins.
+    where = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    site = Path(_run([str(python), "-c", where], tmp_path).strip())
+    (site / "_test_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
 
     lines = _run([str(python), "-c", PROGRAM], tmp_path).splitlines()
     title, module, root, checklist_id, font_shipped = lines
