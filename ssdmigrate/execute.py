@@ -10,6 +10,7 @@ from the first step not done.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from typing import Any
 
 from ssdmigrate.adapters import sysinfo
 from ssdmigrate.discovery import discover
-from ssdmigrate.errors import Interrupted, SsdmigrateError
+from ssdmigrate.errors import Interrupted, Refused, SsdmigrateError
 from ssdmigrate.explain import explain
 from ssdmigrate.journal import Journal
 from ssdmigrate.model import Disk, Identity, Snapshot
@@ -29,6 +30,49 @@ from ssdmigrate.targeting import Names, check, locate, new_partitions, predicted
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
+STALL_ENV = "SSDMIGRATE_STALL_WARN"  # seconds without progress before a warning
+
+
+def stall_seconds() -> float:
+    return float(os.environ.get(STALL_ENV, "120"))
+
+
+class Watchdog:
+    """Warns once when a long command has shown no progress for a while."""
+
+    def __init__(self, reporter: Reporter, title: str) -> None:
+        self.reporter = reporter
+        self.title = title
+        self.last = time.monotonic()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> Watchdog:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def tick(self) -> None:
+        self.last = time.monotonic()
+
+    def _watch(self) -> None:
+        limit = stall_seconds()
+        warned = False
+        while not self._done.wait(min(limit / 4, POLL_SECONDS)):
+            quiet = time.monotonic() - self.last
+            if quiet > limit and not warned:
+                warned = True
+                self.reporter.note(
+                    "warn",
+                    f"No progress for {quiet:.1f} s during: "
+                    f"{self.title}. A slow disk or a full bus can do "
+                    "this; Ctrl-C stops safely and resume goes on.",
+                )
+            elif quiet <= limit:
+                warned = False
 
 
 class StepFailed(SsdmigrateError):
@@ -58,6 +102,8 @@ class Executor:
         self.follow_identity = follow_identity
         self.target = str(journal.data["confirmed"]["target"])
         self._power: str | None = None
+        self._copied = -1  # the SSD's used bytes at the last progress report
+        self.main_mount: str | None = None  # where the new volume is mounted now
 
     def run(self) -> None:
         with self._keep_awake():
@@ -78,8 +124,9 @@ class Executor:
         started = time.monotonic()
         try:
             self._hook(step)
-            self._refresh()
+            self._checked_refresh()
             argv = self.names.rewrite(step.argv)
+            self._check_mounted(argv)
             self.journal.mark(step.id, "running")
             self.reporter.step_started(step.id, step.title)
             result = self._execute(step, argv)
@@ -112,6 +159,14 @@ class Executor:
 
     # --- identity and names -------------------------------------------------------
 
+    def _checked_refresh(self) -> None:
+        """As _refresh, and a refusal leaves the journal saying why it stopped."""
+        try:
+            self._refresh()
+        except Refused as exc:
+            self.journal.set_state("stopped", exc.message)
+            raise
+
     def _refresh(self) -> Snapshot:
         """Discover again, check the disk is the confirmed one, update the names."""
         snapshot = discover(self.runner)
@@ -127,11 +182,31 @@ class Executor:
         self._rename(disk)
         return snapshot
 
+    def _check_mounted(self, argv: tuple[str, ...]) -> None:
+        """A path under /Volumes/NAME with nothing mounted there is a folder on
+        the Mac's own disk: never write to it."""
+        plan_mount = f"/Volumes/{self.plan.new_volume_name}"
+        if "main" not in self.journal.data["resolved"] or self.main_mount is not None:
+            return
+        if any(a == plan_mount or a.startswith(plan_mount + "/") for a in argv):
+            message = (
+                f'"{self.plan.new_volume_name}" on {self.target} is not mounted, '
+                "so this step would write to the Mac's own disk; nothing was done"
+            )
+            self.journal.set_state("stopped", message)
+            raise Refused(
+                message,
+                remedy="Mount it (diskutil mount "
+                f"{self.target}s2) or plug the SSD in again, then: "
+                "ssdmigrate resume",
+            )
+
     def _rename(self, disk: Disk) -> None:
         plan = self.plan
         assert plan.target is not None
         mapping = {plan.target.id: disk.id} if disk.id != plan.target.id else {}
         guesses = predicted(plan)
+        self.main_mount = None
         for role in ("main", "recovery"):
             uuid = self.journal.data["resolved"].get(role)
             part = next(
@@ -142,6 +217,7 @@ class Executor:
             if role in guesses:
                 mapping[guesses[role]] = part.id
             if role == "main" and part.mount_point:
+                self.main_mount = part.mount_point
                 mapping[f"/Volumes/{plan.new_volume_name}"] = part.mount_point
         self.names.mapping = mapping
 
@@ -156,13 +232,15 @@ class Executor:
 
     def _asr(self, step: Step, argv: tuple[str, ...]) -> Result:
         progress = AsrProgress()
+        with Watchdog(self.reporter, step.title) as watchdog:
 
-        def on_line(line: str) -> None:
-            fraction = progress.feed(line)
-            if fraction is not None:
-                self.reporter.progress(step.id, fraction, None, None)
+            def on_line(line: str) -> None:
+                fraction = progress.feed(line)
+                if fraction is not None:
+                    watchdog.tick()
+                    self.reporter.progress(step.id, fraction, None, None)
 
-        return self.runner.run(argv, check=False, on_line=on_line)
+            return self.runner.run(argv, check=False, on_line=on_line)
 
     def _copy(self, step: Step, argv: tuple[str, ...]) -> Result:
         """One item of the file copy; progress is the SSD's used space against
@@ -170,27 +248,32 @@ class Executor:
         mount = self.names.rewrite((f"/Volumes/{self.plan.new_volume_name}",))[0]
         total = self.plan.source.used_bytes
         done = threading.Event()
-        poller = threading.Thread(
-            target=self._poll, args=(mount, total, done), daemon=True
-        )
-        poller.start()
-        try:
-            return self.runner.run(argv, check=False)
-        finally:
-            done.set()
-            poller.join()
-            self._report_copy(mount, total)
+        with Watchdog(self.reporter, step.title) as watchdog:
+            poller = threading.Thread(
+                target=self._poll, args=(mount, total, done, watchdog), daemon=True
+            )
+            poller.start()
+            try:
+                return self.runner.run(argv, check=False)
+            finally:
+                done.set()
+                poller.join()
+                self._report_copy(mount, total, watchdog)
 
-    def _poll(self, mount: str, total: int | None, done: threading.Event) -> None:
+    def _poll(
+        self, mount: str, total: int | None, done: threading.Event, watchdog: Watchdog
+    ) -> None:
         while not done.wait(POLL_SECONDS):
-            self._report_copy(mount, total)
+            self._report_copy(mount, total, watchdog)
 
-    def _report_copy(self, mount: str, total: int | None) -> None:
+    def _report_copy(self, mount: str, total: int | None, watchdog: Watchdog) -> None:
         try:
             used = self.runner.backend.volume_used_bytes(mount)
         except (SsdmigrateError, OSError):
             return  # progress is a nicety; the copy itself decides success
-        if total:
+        if total and used != self._copied:
+            self._copied = used
+            watchdog.tick()
             self.reporter.progress("clone", min(used / total, 1.0), used, total)
 
     # --- after a command ----------------------------------------------------------
@@ -219,9 +302,9 @@ class Executor:
         return False
 
     def _check_after(self, step: Step) -> None:
-        if step.group == "partition":
+        if step.id == "partition":
             self._check_layout(step)
-        elif step.group == "set-recovery-type":
+        elif step.id == "set-recovery-type":
             self._check_recovery_type(step)
 
     def _check_layout(self, step: Step) -> None:

@@ -223,6 +223,25 @@ def clone_recovery(ctx: Context, source: str, size: int) -> Step:
     )
 
 
+def unmount_recovery(ctx: Context) -> Step:
+    # asr leaves the restored partition mounted, and a disk plugged in again
+    # mounts it too; the type cannot change while it is mounted. The script
+    # this recipe follows runs `diskutil unmount force` first, every time
+    # (CLCMacTeam PartitionAndRestoreOSXRecoveryVolume.pl, lines 426-432).
+    new = plan_layout.predicted(ctx.disk.id, 3)
+    return Step(
+        id="set-recovery-type:unmount",
+        group="set-recovery-type",
+        title=f"Unmount {new} before its type is changed",
+        argv=("diskutil", "unmount", "force", f"/dev/{new}"),
+        destructive=False,
+        disk=ctx.disk.id,
+        checks_after=(f"{new} is not mounted",),
+        estimate_seconds=SMALL_STEP_SECONDS,
+        resolve_after="partition",
+    )
+
+
 def set_recovery_type(ctx: Context) -> Step:
     # `asr adjust -settype` is not on the asr man page; scripts use it for
     # exactly this (CLCMacTeam PartitionAndRestoreOSXRecoveryVolume.pl, Xrecovery).

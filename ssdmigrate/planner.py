@@ -242,6 +242,7 @@ def _hfs_steps(
         source_recovery = plan_source.real_recovery(facts.snapshot)
         assert source_recovery is not None  # _new_recovery checked it
         steps.append(plan_steps.clone_recovery(ctx, source_recovery, recovery))
+        steps.append(plan_steps.unmount_recovery(ctx))
         steps.append(plan_steps.set_recovery_type(ctx))
     steps.append(plan_steps.bless(ctx, "partition"))
     steps.append(plan_steps.validate(ctx, "partition"))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -87,10 +88,13 @@ class JsonEvents:
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stdout
         self._last: dict[str, int] = {}
+        self._lock = threading.Lock()  # a watchdog thread reports too
 
     def _emit(self, event: str, **fields: Any) -> None:
-        self.stream.write(json.dumps({"event": event, **fields}) + "\n")
-        self.stream.flush()
+        line = json.dumps({"event": event, **fields}) + "\n"
+        with self._lock:
+            self.stream.write(line)
+            self.stream.flush()
 
     def step_started(self, step: str, title: str) -> None:
         self._emit("step-started", step=step, title=title)
@@ -137,13 +141,15 @@ class PlainLines:
         self.stream = stream or sys.stderr
         self.quiet = quiet
         self.clock = clock
+        self._lock = threading.Lock()
         self._tenth: dict[str, int] = {}
         self._started: dict[str, float] = {}
 
     def _say(self, text: str) -> None:
         if not self.quiet:
-            self.stream.write(text + "\n")
-            self.stream.flush()
+            with self._lock:
+                self.stream.write(text + "\n")
+                self.stream.flush()
 
     def step_started(self, step: str, title: str) -> None:
         self._started[step] = self.clock()

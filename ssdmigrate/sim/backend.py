@@ -12,9 +12,29 @@ from ssdmigrate.runner import LineHandler, Result
 from ssdmigrate.sim import asr, diskutil, faults, intruders, others
 from ssdmigrate.sim.mac import Call, Out, SimMac
 from ssdmigrate.sim.state import SimState
-from ssdmigrate.tools import TOOL_PATHS, is_read_only, tool_name
+from ssdmigrate.tools import TOOL_PATHS, tool_name
 
 log = logging.getLogger(__name__)
+
+QUERY_TOOLS = {
+    "sw_vers",
+    "sysctl",
+    "system_profiler",
+    "fdesetup",
+    "pmset",
+    "tmutil",
+    "lsof",
+}
+
+
+def _query(argv: Sequence[str]) -> bool:
+    """Discovery and fact-finding: what the run asks between steps."""
+    name = tool_name(argv)
+    if name == "diskutil":
+        words = list(argv[1:3])
+        return words[:1] in (["list"], ["info"]) or words == ["apfs", "list"]
+    return name in QUERY_TOOLS
+
 
 # Steps whose commands report progress as they go; their timed faults fire
 # from inside the simulated tool.
@@ -74,8 +94,8 @@ class SimBackend:
             self.state.save()
 
     def _fault_instead(self, argv: Sequence[str]) -> Result | None:
-        """At the step's first command that changes something, a planted fault."""
-        if is_read_only(argv):
+        """At the step's own command (not the queries around it), a planted fault."""
+        if _query(argv):
             return None
         target = getattr(self.mac, "target", "disk1")
         fail = self.mac.armed("fail")

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from ssdmigrate.errors import UsageProblem
 
 KINDS = ("fail", "busy", "interrupt-at", "vanish", "swap-target", "slow")
-STALL_SECONDS = float(os.environ.get("SSDMIGRATE_SIM_STALL", "3"))
 
 # What each step's tool prints when it fails, from the recorded captures
 # (numbers in brackets) or, where none exists, marked SYNTHETIC.
@@ -85,4 +84,5 @@ def interrupt() -> None:
 
 
 def stall() -> None:
-    time.sleep(STALL_SECONDS)
+    """Real seconds without progress (SSDMIGRATE_SIM_STALL, default 3)."""
+    time.sleep(float(os.environ.get("SSDMIGRATE_SIM_STALL", "3")))

@@ -17,19 +17,30 @@ DITTO_RATE = 25e6
 
 
 def resolve_path(state: SimState, path: str) -> tuple[Volume, str] | None:
-    """The mounted volume holding `path` and the path inside it."""
+    """The mounted volume holding `path` and the path inside it.
+
+    A path under /Volumes/NAME belongs to nothing when no volume is mounted
+    there: macOS removes a mount point's folder when the volume goes.
+    """
     best: tuple[Volume, str] | None = None
     for disk in state.disks:
         for part in disk["partitions"]:
             mount = part.get("mount_point")
-            if not mount:
+            if not mount or not _under(path, mount):
                 continue
-            prefix = mount.rstrip("/") + "/"
-            if (path == mount or path.startswith(prefix) or mount == "/") and (
-                best is None or len(mount) > len(best[0]["mount_point"])
-            ):
+            if best is None or len(mount) > len(best[0]["mount_point"]):
                 best = (part, path[len(mount) :].lstrip("/"))
+    if (
+        best is not None
+        and best[0]["mount_point"] == "/"
+        and path.startswith("/Volumes/")
+    ):
+        return None
     return best
+
+
+def _under(path: str, mount: str) -> bool:
+    return mount == "/" or path == mount or path.startswith(mount.rstrip("/") + "/")
 
 
 def host_folder(state: SimState, path: str) -> Path | None:
