@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 LEVELS = ("ok", "warn", "fail")
+LABELS = {"fail": "FAIL", "warn": "WARN", "ok": " ok "}
 
 
 @dataclass(frozen=True)
@@ -64,3 +65,11 @@ def by_severity(findings: Iterable[Finding]) -> list[Finding]:
     """Failures first, then warnings, then passed checks; stable within a level."""
     order = {"fail": 0, "warn": 1, "ok": 2}
     return sorted(findings, key=lambda f: order[f.level])
+
+
+def text_lines(finding: Finding) -> list[str]:
+    """A finding as people read it: level, message, code, then what to do."""
+    lines = [f"  {LABELS[finding.level]}  {finding.message}  [{finding.code}]"]
+    if finding.remedy:
+        lines.append(f"        What to do: {finding.remedy}")
+    return lines

@@ -11,11 +11,9 @@ import shlex
 from collections.abc import Iterator
 
 from ssdmigrate import estimate
-from ssdmigrate.findings import Finding, by_severity
+from ssdmigrate.findings import LABELS, Finding, by_severity, text_lines
 from ssdmigrate.plan_model import Plan, Slice, Step, TargetInfo
 from ssdmigrate.sizes import human
-
-_LABELS = {"fail": "FAIL", "warn": "WARN", "ok": " ok "}
 
 
 def render_json(plan: Plan) -> str:
@@ -61,9 +59,7 @@ def _problems(plan: Plan) -> Iterator[str]:
 
 
 def _finding(finding: Finding) -> Iterator[str]:
-    yield f"  {_LABELS[finding.level]}  {finding.message}  [{finding.code}]"
-    if finding.remedy:
-        yield f"        What to do: {finding.remedy}"
+    yield from text_lines(finding)
 
 
 def _story(plan: Plan, target: TargetInfo) -> Iterator[str]:
@@ -191,6 +187,6 @@ def _passed(plan: Plan) -> Iterator[str]:
         return
     yield "Checks passed"
     for finding in passed:
-        yield f"  {_LABELS['ok']}  {finding.message}"
+        yield f"  {LABELS['ok']}  {finding.message}"
         if finding.remedy:
             yield f"        Note: {finding.remedy}"

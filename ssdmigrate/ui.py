@@ -45,8 +45,12 @@ def console(app: App, *, stderr: bool = False) -> Console:
     )
 
 
+def json_text(obj: Any) -> str:
+    return json.dumps(obj, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
 def print_json(obj: Any) -> None:
-    click.echo(json.dumps(obj, indent=2, sort_keys=False, ensure_ascii=False))
+    click.echo(json_text(obj), nl=False)
 
 
 def status(app: App, message: str) -> None:

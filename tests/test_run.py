@@ -106,7 +106,8 @@ def test_json_event_stream_line_by_line(cli, tmp_path: Path) -> None:  # type: i
     ran = cli(*sim(tmp_path, "mbp2012-el-capitan"), "run", *CONFIRM, "--json")
     assert ran.code == Exit.OK
     events = [json.loads(line) for line in ran.out.splitlines()]  # every line is JSON
-    steps = [s["id"] for s in _journal(tmp_path)["steps"]]
+    # The plan's steps, then the check of the clone.
+    steps = [s["id"] for s in _journal(tmp_path)["steps"]] + ["check-clone"]
     started = [e["step"] for e in events if e["event"] == "step-started"]
     finished = [e["step"] for e in events if e["event"] == "step-finished"]
     assert started == steps and finished == steps

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import select
@@ -90,7 +91,13 @@ def test_wrong_answer_changes_nothing_then_the_right_one_runs(
     shown = _read_until(fd, "to go on")
     assert "This ERASES OWC Mercury Extreme Pro SSD (disk1)" in shown
     os.write(fd, b"OWC Mercury Extreme Pro SSD\n")
+    _read_until(fd, "start up once from the SSD, to test it?")
+    os.write(fd, b"y\n")
     out = _finish(proc, fd)
     assert proc.returncode == 0, out
-    assert "Done:" in out
-    assert (tmp_path / "sim" / "journal.json").exists()
+    assert "Restart now" in out
+    state = json.loads((tmp_path / "sim" / "state.json").read_text())
+    assert state["next_boot"]["once"] is True  # bless --setBoot --nextonly
+    assert (
+        json.loads((tmp_path / "sim" / "journal.json").read_text())["state"] == "done"
+    )

@@ -7,6 +7,7 @@ typed the disk's identifier or name (or, unattended, named it with
 
 from __future__ import annotations
 
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -15,12 +16,13 @@ import click
 
 from ssdmigrate import ui
 from ssdmigrate.app import App
-from ssdmigrate.errors import Refused, UsageProblem
+from ssdmigrate.errors import Refused, SsdmigrateError, UsageProblem
 from ssdmigrate.exits import Exit
 from ssdmigrate.journal import Journal, machine_key
 from ssdmigrate.model import Snapshot
 from ssdmigrate.plan_model import Plan
 from ssdmigrate.progress import JsonEvents, PlainLines, ProgressBar, Reporter
+from ssdmigrate.validate import Validation
 
 NOT_COPIED = (
     "Anything saved on this Mac after the copy starts is not on the SSD; "
@@ -161,10 +163,12 @@ def run(
     _refuse_root(app)
     assert plan.target is not None
     _confirm(plan.target.id, plan.target.media_name, yes, confirm_target, "run")
-    _execute(app, plan, facts.snapshot, as_json)
+    _execute(app, plan, facts.snapshot, as_json, offer=not yes and _interactive())
 
 
-def _execute(app: App, plan: Plan, snapshot: Snapshot, as_json: bool) -> None:
+def _execute(
+    app: App, plan: Plan, snapshot: Snapshot, as_json: bool, offer: bool
+) -> None:
     from ssdmigrate.execute import Executor
 
     assert plan.target is not None
@@ -177,30 +181,76 @@ def _execute(app: App, plan: Plan, snapshot: Snapshot, as_json: bool) -> None:
     )
     executor = Executor(app.runner(), journal, reporter)
     executor.run()
-    _finished(app, journal, reporter, executor.target)
+    _finished(app, journal, reporter, executor.target, offer=offer)
 
 
-def _finished(app: App, journal: Journal, reporter: Reporter, target: str) -> None:
-    plan = journal.plan()
+def _finished(
+    app: App, journal: Journal, reporter: Reporter, target: str, offer: bool
+) -> None:
+    """Validate the clone, then offer the test start-up, the eject, the checklist."""
+    from ssdmigrate.commands.validate import clone_from_journal
+    from ssdmigrate.validate import validate
+
+    reporter.step_started("check-clone", "Check the clone (files, system, start-up)")
+    result = validate(
+        app.runner(read_only=True), clone_from_journal(app, journal, target)
+    )
+    for finding in result.findings:
+        reporter.note(finding.level, finding.message)
+    journal.data["validation"] = result.to_json()
+    journal.save()
+    reporter.step_finished("check-clone", "done" if result.ready else "failed", 0.0)
+    outcome = {
+        "ok": result.ready,
+        "journal": str(journal.path),
+        "log": str(app.log_path) if app.log_path else None,
+    }
+    if not result.ready:
+        reporter.result(outcome)
+        raise SsdmigrateError(
+            "the clone is not ready; do not swap the drive yet",
+            remedy="ssdmigrate validate shows what is wrong and what to do.",
+        )
     reporter.note(
         "info",
-        f'Done: "{plan.new_volume_name}" on the SSD is a copy of this '
-        "Mac, and its Recovery HD is in place.",
+        f'Done: "{journal.plan().new_volume_name}" on the SSD is a '
+        "copy of this Mac, checked, with its Recovery HD in place.",
     )
     reporter.note("info", NOT_COPIED)
+    _next_steps(app, reporter, target, result, offer)
+    reporter.result(outcome)
+
+
+def _next_steps(
+    app: App, reporter: Reporter, target: str, result: Validation, offer: bool
+) -> None:
+    """Open the Mac only for a clone that has started: test it in its enclosure."""
+    mount = result.mount or f"/Volumes/{target}"
+    test = ["bless", "--mount", mount, "--setBoot", "--nextonly"]
+    if offer and click.confirm(
+        "Set this Mac to start up once from the SSD, to test it?",
+        err=True,
+        default=True,
+    ):
+        app.runner().run(test)
+        reporter.note(
+            "info",
+            "Restart now. The next start after that returns to the "
+            "Mac's own disk by itself.",
+        )
+    elif offer and click.confirm("Eject the SSD now, to unplug it?", err=True):
+        app.runner().run(["diskutil", "eject", target])
+        reporter.note("info", f"{target} is ejected; you can unplug it.")
+    else:
+        reporter.note(
+            "info",
+            f"Test it first: sudo {shlex.join(test)}, then restart. "
+            f"Before unplugging it: diskutil eject {target}",
+        )
     reporter.note(
         "info",
-        "Next: start up from the SSD while it is still in its enclosure "
-        "(hold Option at start-up and choose it), then eject it with "
-        f"`diskutil eject {target}` and follow "
-        "`ssdmigrate checklist walk`.",
-    )
-    reporter.result(
-        {
-            "ok": True,
-            "journal": str(journal.path),
-            "log": str(app.log_path) if app.log_path else None,
-        }
+        "The swap, step by step: ssdmigrate checklist walk "
+        "(or print it: ssdmigrate checklist export --format pdf -o swap.pdf)",
     )
     if app.log_path and not isinstance(reporter, JsonEvents):
         click.echo(f"Log: {app.log_path}", err=True)
@@ -238,7 +288,7 @@ def resume(app: App, yes: bool, confirm_target: str | None, as_json: bool) -> No
     journal.set_state("running")
     executor = Executor(app.runner(), journal, reporter, follow_identity=True)
     executor.run()
-    _finished(app, journal, reporter, executor.target)
+    _finished(app, journal, reporter, executor.target, offer=not yes and _interactive())
 
 
 @click.command()

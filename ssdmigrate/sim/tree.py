@@ -151,6 +151,7 @@ def _copy_entry(
         _replace(dst)
         os.symlink(os.readlink(src), dst)
         _own(src, dst, info)
+        os.utime(dst, ns=(info.st_atime_ns, info.st_mtime_ns), follow_symlinks=False)
         return 0
     if src.is_dir():
         dst.mkdir(exist_ok=True)
