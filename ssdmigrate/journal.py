@@ -120,6 +120,9 @@ class Journal:
         self.data["updated"] = now()
         atomic.write_json(self.path, self.data)
 
+    def copy_to(self, path: Path) -> None:
+        atomic.write_json(path, self.data)
+
     # --- reading ----------------------------------------------------------------
 
     @property

@@ -75,6 +75,9 @@ class ReplayBackend:
     def volume_used_bytes(self, mount_point: str) -> int:
         raise _no_files(mount_point)
 
+    def attached(self, argv: Sequence[str]) -> int:
+        return self.execute(argv, on_line=None, timeout=None).returncode
+
 
 def _no_files(mount_point: str) -> Refused:
     return Refused(

@@ -7,13 +7,14 @@ Mac (`ssdmigrate.sim.backend.SimBackend`). No other module imports subprocess.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shlex
 import signal
 import subprocess
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -60,6 +61,8 @@ class Backend(Protocol):
 
     def volume_used_bytes(self, mount_point: str) -> int: ...
 
+    def attached(self, argv: Sequence[str]) -> int: ...
+
 
 class Runner:
     """Runs argv lists (first element a bare tool name) through one backend.
@@ -94,6 +97,16 @@ class Runner:
         log.debug("stdout:\n%s", result.stdout)
         log.debug("stderr:\n%s", result.stderr)
         return result.check() if check else result
+
+    def run_attached(self, argv: Sequence[str]) -> int:
+        """Run with this terminal as the command's own, for tools that ask
+        questions themselves (trimforce). Nothing is captured but the status."""
+        if self.read_only and not is_read_only(argv):
+            raise Refused(f"refused to run {shlex.join(argv)}: this mode only reads")
+        log.info("run attached: %s", shlex.join(argv))
+        code = self.backend.attached(argv)
+        log.info("exit %d: %s", code, tool_name(argv))
+        return code
 
 
 def resolve(argv: Sequence[str]) -> list[str]:
@@ -150,6 +163,18 @@ class MacBackend:
         import psutil
 
         return int(psutil.disk_usage(mount_point).used)
+
+    def attached(self, argv: Sequence[str]) -> int:
+        return subprocess.run(resolve(argv), env=_child_env(), check=False).returncode
+
+    @contextlib.contextmanager
+    def keep_awake(self) -> Iterator[None]:
+        """caffeinate -i -w <our pid>: no idle sleep while this process lives."""
+        awake = subprocess.Popen(resolve(["caffeinate", "-i", "-w", str(os.getpid())]))
+        try:
+            yield
+        finally:
+            awake.terminate()
 
 
 def stream(

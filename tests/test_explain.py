@@ -50,10 +50,8 @@ def test_no_error_capture_is_left_out() -> None:
         pytest.skip(f"{FIXTURES} not found")
     listed = set(ERRORS) | set(SUCCESSES)
     for path in FIXTURES.glob("*.txt"):
-        if (
-            path.name.endswith(".source.txt")
-            or ("asr" not in path.name
-            and "diskutil" not in path.name)
+        if path.name.endswith(".source.txt") or (
+            "asr" not in path.name and "diskutil" not in path.name
         ):
             continue
         if "list_text" in path.name or "info_text" in path.name or "bless" in path.name:

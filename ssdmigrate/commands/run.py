@@ -216,9 +216,23 @@ def _finished(
         f'Done: "{journal.plan().new_volume_name}" on the SSD is a '
         "copy of this Mac, checked, with its Recovery HD in place.",
     )
+    _leave_journal_on_clone(app, journal, result.mount)
     reporter.note("info", NOT_COPIED)
     _next_steps(app, reporter, target, result, offer)
     reporter.result(outcome)
+
+
+def _leave_journal_on_clone(app: App, journal: Journal, mount: str | None) -> None:
+    """After the swap the clone is the system disk, and its /var/db holds a copy
+    of the journal taken mid-copy: put the finished one there for `finish`."""
+    from ssdmigrate.journal import MAC_JOURNAL
+
+    if journal.path != MAC_JOURNAL or mount is None:
+        return  # the simulated Mac keeps its journal beside its state
+    on_clone = (
+        app.backend().host_path(mount) / "private" / MAC_JOURNAL.relative_to("/var")
+    )
+    journal.copy_to(on_clone)
 
 
 def _next_steps(

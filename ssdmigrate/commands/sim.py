@@ -48,8 +48,15 @@ def show(app: App) -> None:
 
 
 @sim.command()
+@click.option(
+    "--start-from",
+    type=click.Choice(["ssd", "old"]),
+    default="ssd",
+    show_default=True,
+    help="Which disk the Mac starts from afterwards.",
+)
 @click.pass_obj
-def swap(app: App) -> None:
+def swap(app: App, start_from: str) -> None:
     """Put the SSD inside the Mac and the old disk in the USB enclosure."""
     _require_sim(app)
     from ssdmigrate.sim.backend import SimBackend
@@ -57,4 +64,4 @@ def swap(app: App) -> None:
 
     backend = app.backend()
     assert isinstance(backend, SimBackend)
-    click.echo(do_swap(backend.state) + ".")
+    click.echo(do_swap(backend.state, start_from) + ".")

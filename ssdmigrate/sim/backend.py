@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -55,6 +56,7 @@ TOOLS: dict[str, Callable[[Call], Out]] = {
     "caffeinate": others.caffeinate,
     "mkdir": others.mkdir,
     "ln": others.ln,
+    "trimforce": others.trimforce,
 }
 
 
@@ -131,6 +133,13 @@ class SimBackend:
             return planted
         out = tool(Call(self.mac, list(argv), on_line))
         return Result(tuple(argv), out.returncode, out.stdout, out.stderr)
+
+    def attached(self, argv: Sequence[str]) -> int:
+        """Answers on this terminal, as the real tool would."""
+        result = self.execute(argv, on_line=None, timeout=None)
+        sys.stdout.write(result.stdout)
+        sys.stderr.write(result.stderr)
+        return result.returncode
 
     def host_path(self, mount_point: str) -> Path:
         folder = others.host_folder(self.state, mount_point)

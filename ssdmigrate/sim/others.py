@@ -341,6 +341,28 @@ def lsof(call: Call) -> Out:
     return call.done()
 
 
+def trimforce(call: Call) -> Out:
+    """`trimforce enable`: TRIM for the third-party SSD, after a (simulated) restart."""
+    if call.argv[1:] != ["enable"]:
+        return call.fail("usage: trimforce [enable | disable | help]\n")
+    boot = next(
+        (
+            d
+            for d in call.mac.state.disks
+            for p in d["partitions"]
+            if p.get("mount_point") == "/"
+        ),
+        None,
+    )
+    if boot is not None:
+        boot["trim"] = True
+        call.mac.state.save()
+    call.line(
+        "TRIM is now enabled; the Mac restarts to use it (simulated: no restart)."
+    )
+    return call.done()
+
+
 def caffeinate(call: Call) -> Out:
     return call.done()
 

@@ -138,11 +138,22 @@ class SimState:
         return found[1] if found and found[1] and found[1].get("mount_point") else None
 
     def rename(self, disk: DiskState, ident: str) -> None:
-        """Give a whole disk a new number; its partitions follow."""
+        """Give a whole disk a new number; its partitions, and the containers
+        and logical volumes that live on them, follow."""
         old = disk["id"]
         disk["id"] = ident
+        moved = {}
         for part in disk["partitions"]:
-            part["id"] = ident + part["id"][len(old) :]
+            new = ident + part["id"][len(old) :]
+            moved[part["id"]] = new
+            part["id"] = new
+        for other in self.disks:
+            if other.get("stores"):
+                other["stores"] = [moved.get(s, s) for s in other["stores"]]
+            if other.get("store_uuids"):
+                other["store_uuids"] = {
+                    moved.get(k, k): v for k, v in other["store_uuids"].items()
+                }
 
     def unplug(self, disk: DiskState, *, comes_back: bool) -> None:
         self.data["disks"] = [d for d in self.disks if d is not disk]

@@ -8,18 +8,20 @@ from ssdmigrate.sim.state import DiskState, SimState, Volume
 
 
 def _bootable(state: SimState, disk: DiskState) -> Volume | None:
+    """The volume on the disk that bless marked as startable."""
     part: Volume
     for part in disk["partitions"]:
-        if (
-            part.get("tree") == "system"
-            and part["volume_uuid"] in state.data["blessed"]
-        ):
+        if part.get("volume_uuid") in state.data["blessed"]:
             return part
     return None
 
 
-def swap(state: SimState) -> str:
-    """Swap the internal disk and the external SSD; returns what happened."""
+def swap(state: SimState, start_from: str = "ssd") -> str:
+    """Swap the internal disk and the external SSD; returns what happened.
+
+    `start_from="old"` is the owner choosing the old disk, now in the USB
+    enclosure, at start-up (Option key) instead of the SSD.
+    """
     internal = next((d for d in state.disks if d.get("internal")), None)
     ssd = next(
         (
@@ -37,21 +39,30 @@ def swap(state: SimState) -> str:
             "inside would start to a flashing question mark",
             remedy="Finish the clone first: ssdmigrate --simulate run",
         )
-    old_root = next(p for p in internal["partitions"] if p.get("mount_point") == "/")
+    # The running system may sit on a CoreStorage volume of the internal disk.
+    old_root = next(
+        p for d in state.disks for p in d["partitions"] if p.get("mount_point") == "/"
+    )
     new_root = _bootable(state, ssd)
     assert new_root is not None
     _move(internal, ssd)
     _renumber(state, ssd, internal)
-    old_root["mount_point"] = f"/Volumes/{old_root['name']}"
-    new_root["mount_point"] = "/"
-    new_root["recovery"] = next(
-        (p["id"] for p in ssd["partitions"] if p.get("content") == "Apple_Boot"), None
-    )
+    if start_from == "old":
+        new_root["mount_point"] = f"/Volumes/{new_root['name']}"
+    else:
+        old_root["mount_point"] = f"/Volumes/{old_root['name']}"
+        new_root["mount_point"] = "/"
+        new_root["recovery"] = next(
+            (p["id"] for p in ssd["partitions"] if p.get("content") == "Apple_Boot"),
+            None,
+        )
     state.data["swapped"] = True
     state.save()
+    started = ssd if start_from != "old" else internal
     return (
-        f"{ssd.get('media_name')} is now inside the Mac as {ssd['id']} and started "
-        f"it; {internal.get('media_name')} is in the USB enclosure as {internal['id']}"
+        f"{ssd.get('media_name')} is now inside the Mac as {ssd['id']}, "
+        f"{internal.get('media_name')} in the USB enclosure as {internal['id']}; "
+        f"the Mac started from {started.get('media_name')}"
     )
 
 
@@ -69,5 +80,4 @@ def _renumber(state: SimState, first: DiskState, second: DiskState) -> None:
     ids = sorted(d["id"] for d in (first, second))
     state.rename(first, ids[0])
     state.rename(second, ids[1])
-    others = [d for d in state.disks if d is not first and d is not second]
-    state.data["disks"] = [first, second, *others]
+    state.disks.sort(key=lambda d: int(d["id"][4:]))
