@@ -97,3 +97,4 @@ class PlanOptions:
     target: str | None = None
     name: str = DEFAULT_NAME
     recovery_size: int = DEFAULT_RECOVERY
+    allow_image_target: bool = False  # the real-Mac test suite's disk images

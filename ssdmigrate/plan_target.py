@@ -49,10 +49,17 @@ def boot_disk_ids(snapshot: Snapshot) -> set[str]:
     return found
 
 
-def problems(snapshot: Snapshot, disk: Disk) -> list[Finding]:
-    """Why this whole disk must not be erased; empty when it may be."""
+def problems(
+    snapshot: Snapshot, disk: Disk, *, allow_image: bool = False
+) -> list[Finding]:
+    """Why this whole disk must not be erased; empty when it may be.
+
+    `allow_image` lets a disk image stand in for a drive: only the real-Mac
+    test suite asks for it, never the owner.
+    """
     found = _boot_problems(snapshot, disk)
-    found += _kind_problems(disk)
+    if not (allow_image and disk.kind == "image"):
+        found += _kind_problems(disk)
     found += _attribute_problems(disk)
     return found
 
@@ -128,11 +135,13 @@ def candidates(snapshot: Snapshot) -> tuple[Disk, ...]:
     return tuple(d for d in snapshot.disks if d.physical and not problems(snapshot, d))
 
 
-def choose(snapshot: Snapshot, wanted: str | None) -> Choice:
+def choose(
+    snapshot: Snapshot, wanted: str | None, *, allow_image: bool = False
+) -> Choice:
     """The disk to erase: the one named, or the only safe small one."""
     listed = tuple(_candidate(d) for d in candidates(snapshot))
     if wanted is not None:
-        return _named(snapshot, wanted, listed)
+        return _named(snapshot, wanted, listed, allow_image)
     return _automatic(snapshot, listed)
 
 
@@ -140,13 +149,15 @@ def _candidate(disk: Disk) -> Candidate:
     return Candidate(disk.id, disk.media_name, disk.size, disk.bus)
 
 
-def _named(snapshot: Snapshot, wanted: str, listed: tuple[Candidate, ...]) -> Choice:
+def _named(
+    snapshot: Snapshot, wanted: str, listed: tuple[Candidate, ...], allow_image: bool
+) -> Choice:
     ident = wanted[len("/dev/") :] if wanted.startswith("/dev/") else wanted
     disk = snapshot.disk(ident)
     if disk is None:
         return Choice(None, (_missing(snapshot, ident),), listed)
 
-    found = problems(snapshot, disk)
+    found = problems(snapshot, disk, allow_image=allow_image)
     if found:
         return Choice(None, tuple(found), listed)
     return Choice(disk, (ok("target", f"{describe(disk)} may be erased."),), listed)

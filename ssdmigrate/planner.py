@@ -26,7 +26,7 @@ from ssdmigrate.sizes import human
 
 def build_plan(facts: PlanFacts, options: PlanOptions) -> Plan:
     snapshot = facts.snapshot
-    choice = choose(snapshot, options.target)
+    choice = choose(snapshot, options.target, allow_image=options.allow_image_target)
     era = plan_source.era(snapshot.boot.filesystem)
     recovery = _new_recovery(snapshot, era, options)
 

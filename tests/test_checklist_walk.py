@@ -9,19 +9,18 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
 from ssdmigrate import paths
 from ssdmigrate.cli import cli as ssdmigrate_cli
 from ssdmigrate.commands.checklist import FORCE_INTERACTIVE_ENV
 from ssdmigrate.errors import Refused
+from tests.conftest import cli_runner
 
 MBP = ["checklist", "walk", "--model", "MacBookPro9,2"]
 
 
 def _walk(args: list[str], lines: list[str]):
-    runner = CliRunner()
-    return runner.invoke(
+    return cli_runner().invoke(
         ssdmigrate_cli,
         args,
         input="".join(f"{x}\n" for x in lines),

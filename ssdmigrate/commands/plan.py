@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from datetime import datetime
 
 import click
@@ -20,23 +22,70 @@ def _size(ctx: click.Context, param: click.Parameter, value: str) -> int:
         raise click.BadParameter(exc.message) from exc
 
 
+IMAGES_ENV = "SSDMIGRATE_TEST_IMAGES"  # set only by the real-Mac test suite
+
+
+def _images(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value and os.environ.get(IMAGES_ENV) != "1":
+        raise click.BadParameter("is for ssdmigrate's own test suite on disk images")
+    return value
+
+
+def plan_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options that shape a plan, shared by `plan` and `run`."""
+    decorators = [
+        click.option(
+            "--target", metavar="DISK", help="The whole disk to erase, e.g. disk1."
+        ),
+        click.option(
+            "--name",
+            default=DEFAULT_NAME,
+            show_default=True,
+            help="The new volume's name.",
+        ),
+        click.option(
+            "--recovery-size",
+            metavar="SIZE",
+            default="750M",
+            callback=_size,
+            show_default=True,
+            help="Size of the new Recovery HD, in diskutil's grammar (750M, 1Gi).",
+        ),
+        click.option(
+            "--allow-virtual-target",
+            "allow_image",
+            is_flag=True,
+            hidden=True,
+            callback=_images,
+        ),
+    ]
+    for decorate in reversed(decorators):
+        command = decorate(command)
+    return command
+
+
+def options_from(
+    target: str | None, name: str, recovery_size: int, allow_image: bool
+) -> PlanOptions:
+    return PlanOptions(
+        target=target,
+        name=name,
+        recovery_size=recovery_size,
+        allow_image_target=allow_image,
+    )
+
+
 @click.command("plan")
-@click.option("--target", metavar="DISK", help="The whole disk to erase, e.g. disk1.")
-@click.option(
-    "--name", default=DEFAULT_NAME, show_default=True, help="The new volume's name."
-)
-@click.option(
-    "--recovery-size",
-    metavar="SIZE",
-    default="750M",
-    callback=_size,
-    show_default=True,
-    help="Size of the new Recovery HD, in diskutil's grammar (750M, 1Gi).",
-)
+@plan_options
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
 @click.pass_context
 def plan(
-    ctx: click.Context, target: str | None, name: str, recovery_size: int, as_json: bool
+    ctx: click.Context,
+    target: str | None,
+    name: str,
+    recovery_size: int,
+    allow_image: bool,
+    as_json: bool,
 ) -> None:
     """Check everything and show what a run would do; changes nothing.
 
@@ -47,7 +96,7 @@ def plan(
     from ssdmigrate.render_plan import render_json, render_text
 
     app: App = ctx.obj
-    options = PlanOptions(target=target, name=name, recovery_size=recovery_size)
+    options = options_from(target, name, recovery_size, allow_image)
     made = build_plan(gather(app), options)
 
     click.echo(render_json(made) if as_json else render_text(made), nl=False)

@@ -16,6 +16,7 @@ import click
 
 from ssdmigrate import ui
 from ssdmigrate.app import App
+from ssdmigrate.commands.plan import plan_options
 from ssdmigrate.errors import Refused, SsdmigrateError, UsageProblem
 from ssdmigrate.exits import Exit
 from ssdmigrate.journal import Journal, machine_key
@@ -104,16 +105,7 @@ def _open_journal(app: App) -> Journal | None:
 
 
 @click.command()
-@click.option("--target", help="The whole disk to erase (e.g. disk1).")
-@click.option(
-    "--name", default="SSD Boot HD", show_default=True, help="The new volume's name."
-)
-@click.option(
-    "--recovery-size",
-    default="750M",
-    show_default=True,
-    help="Size of the new Recovery HD, in diskutil's grammar.",
-)
+@plan_options
 @click.option("--yes", is_flag=True, help="Do not ask; needs --confirm-target.")
 @click.option(
     "--confirm-target", metavar="DISK", help="Name the disk to erase (unattended)."
@@ -126,17 +118,16 @@ def run(
     app: App,
     target: str | None,
     name: str,
-    recovery_size: str,
+    recovery_size: int,
+    allow_image: bool,
     yes: bool,
     confirm_target: str | None,
     as_json: bool,
 ) -> None:
     """Partition the SSD, clone this Mac onto it and check the clone."""
-    from ssdmigrate.commands.plan import gather
-    from ssdmigrate.plan_facts import PlanOptions
+    from ssdmigrate.commands.plan import gather, options_from
     from ssdmigrate.planner import build_plan
     from ssdmigrate.render_plan import render_json, render_text
-    from ssdmigrate.sizes import parse_size
 
     if app.replay is not None:
         raise UsageProblem(
@@ -150,10 +141,7 @@ def run(
             "`ssdmigrate abandon`.",
         )
     facts = gather(app)
-    plan = build_plan(
-        facts,
-        PlanOptions(target=target, name=name, recovery_size=parse_size(recovery_size)),
-    )
+    plan = build_plan(facts, options_from(target, name, recovery_size, allow_image))
     if not as_json:
         click.echo(render_text(plan), nl=False)
     if not plan.ok:
