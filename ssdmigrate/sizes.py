@@ -55,11 +55,21 @@ def parse_size(text: str) -> int:
         raise SizeError(
             f"size {text!r} depends on the disk; give a fixed size ({_EXAMPLES})"
         )
+    value = fixed_bytes(text)
+    if value <= 0:
+        raise SizeError(
+            f"size {text!r} must be more than zero (to diskutil, 0 means all the "
+            "space that is left)"
+        )
+    return value
 
+
+def fixed_bytes(text: str) -> int:
+    """A number with a unit, as bytes; 0 is allowed (diskutil reads it as "all
+    that is left"). R, DBS and percentages are not fixed sizes."""
     match = _SIZE.match(text)
     if match is None or match.group(2).lower() not in _UNITS:
         raise SizeError(f"not a size: {text!r} ({_EXAMPLES})")
-
     return _whole_bytes(text, match.group(1), _UNITS[match.group(2).lower()])
 
 
@@ -70,11 +80,6 @@ def _whole_bytes(text: str, number: str, unit: int) -> int:
         raise SizeError(f"not a size: {text!r} ({_EXAMPLES})") from exc
     if value != value.to_integral_value():
         raise SizeError(f"size {text!r} is not a whole number of bytes")
-    if value <= 0:
-        raise SizeError(
-            f"size {text!r} must be more than zero (to diskutil, 0 means all the "
-            "space that is left)"
-        )
     return int(value)
 
 

@@ -8,6 +8,8 @@ restarted after an interruption, as flight-deck practice has it).
 
 from __future__ import annotations
 
+import sys
+
 import json
 import re
 from dataclasses import dataclass
@@ -137,7 +139,7 @@ def _read_reply(question: str) -> str:
     answers an empty line for ever once input runs out.
     """
     click.echo(f"{question}: ", err=True, nl=False)
-    line = click.get_text_stream("stdin").readline()
+    line = sys.stdin.readline()
     if not line:
         raise click.Abort
     return line.strip().lower()

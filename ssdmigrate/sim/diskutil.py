@@ -9,6 +9,7 @@ from ssdmigrate import plists
 from ssdmigrate.sim import output
 from ssdmigrate.sim.mac import Call, Out
 from ssdmigrate.sim.state import EFI_SIZE, DiskState, Volume, stable_uuid
+from ssdmigrate.sizes import SizeError, fixed_bytes
 
 GPT_OVERHEAD = 2 * 20480  # primary and backup GPT (34 sectors each, aligned)
 
@@ -241,27 +242,6 @@ def _eject(call: Call, args: list[str]) -> Out:
 # --- partitionDisk -------------------------------------------------------------
 
 _SCHEMES = re.compile(r"^(APM|MBR|GPT)(Format)?$", re.IGNORECASE)
-_SIZE = re.compile(r"^([0-9]*\.?[0-9]+)([A-Za-z]*)$")
-_UNITS = {
-    "": 1,
-    "b": 1,
-    "k": 10**3,
-    "kb": 10**3,
-    "m": 10**6,
-    "mb": 10**6,
-    "g": 10**9,
-    "gb": 10**9,
-    "t": 10**12,
-    "tb": 10**12,
-    "ki": 2**10,
-    "mi": 2**20,
-    "gi": 2**30,
-    "ti": 2**40,
-    "s": 512,
-    "uam": 512,
-}
-
-
 class _Refusal(Exception):
     pass
 
@@ -324,14 +304,15 @@ def _parse_partition_args(
 
 def _parse_size(text: str, available: int) -> int | None:
     """Bytes for an explicit size; None for R and for 0 ("all possible")."""
-    if text.upper() == "R" or text == "0":
+    if text.upper() == "R":
         return None
     if text.endswith("%"):
         return int(available * float(text[:-1]) / 100)
-    match = _SIZE.match(text)
-    if match is None or match.group(2).lower() not in _UNITS:
-        raise _Refusal(f"Invalid size {text!r}")
-    return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
+    try:
+        value = fixed_bytes(text)
+    except SizeError:
+        raise _Refusal(f"Invalid size {text!r}") from None
+    return value or None
 
 
 def _resolve_sizes(disk: DiskState, triplets: list[list[str]]) -> list[int]:
