@@ -8,10 +8,9 @@ restarted after an interruption, as flight-deck practice has it).
 
 from __future__ import annotations
 
-import sys
-
 import json
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -242,6 +242,8 @@ def _eject(call: Call, args: list[str]) -> Out:
 # --- partitionDisk -------------------------------------------------------------
 
 _SCHEMES = re.compile(r"^(APM|MBR|GPT)(Format)?$", re.IGNORECASE)
+
+
 class _Refusal(Exception):
     pass
 
