@@ -85,7 +85,7 @@ def test_plan_refuses_an_image_unless_the_suite_allows_it(
     run_cli(["plan", "--target", target, "--allow-virtual-target", "--json"])
 
 
-def test_partition_clone_recovery_and_validate(
+def test_partition_clone_recovery_and_verify(
     runner: Runner, lab: dict[str, Attached]
 ) -> None:
     target = lab["target"].ident
@@ -152,3 +152,71 @@ def test_a_busy_volume_is_refused_and_explained(
     if result.ok:
         pytest.skip("this macOS unmounted a volume with an open file")
     assert explain(result.stdout + result.stderr)
+
+
+def test_block_copy_of_an_unmounted_source_with_asr(
+    runner: Runner, lab: dict[str, Attached]
+) -> None:
+    """The method for a source that is not the running system: asr restore --erase."""
+    target = lab["target"].ident
+    disk = discover(runner).disk(target)
+    assert disk is not None
+    main = next(p for p in disk.partitions if p.name == NAME)
+    source_dev = lab["source"].whole + "s1"
+    runner.run(["diskutil", "unmount", "force", source_dev])
+    progress: list[str] = []
+    runner.run(
+        [
+            "asr",
+            "restore",
+            "--source",
+            source_dev,
+            "--target",
+            f"/dev/{main.id}",
+            "--erase",
+            "--noprompt",
+            "--puppetstrings",
+        ],
+        on_line=progress.append,
+    )
+    assert any(
+        line.startswith(("PINF", "PSTT", "PSTP")) or "...." in line for line in progress
+    )
+    runner.run(["diskutil", "mount", source_dev])
+
+
+def test_a_target_detached_mid_copy_fails_clearly(
+    runner: Runner, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    with Lab(runner, tmp_path_factory.mktemp("detach")) as images:
+        source = images.image(ImageSpec("ssdm big", 600, "JHFS+"), mount=True)
+        assert source.mount_point
+        (Path(source.mount_point) / "big.bin").write_bytes(
+            os.urandom(400 * 1024 * 1024)
+        )
+        target = images.image(ImageSpec("ssdm gone", 800, "JHFS+"), mount=True)
+        assert target.mount_point
+        source_dev = source.whole + "s1"
+        runner.run(["diskutil", "unmount", "force", source_dev])
+
+        def pull_the_plug(line: str) -> None:
+            if line.startswith(("PINF", "PSTT")) or "...." in line:
+                runner.run(["hdiutil", "detach", "-force", target.whole], check=False)
+
+        result = runner.run(
+            [
+                "asr",
+                "restore",
+                "--source",
+                source_dev,
+                "--target",
+                target.whole + "s1",
+                "--erase",
+                "--noprompt",
+                "--puppetstrings",
+            ],
+            check=False,
+            on_line=pull_the_plug,
+        )
+        assert not result.ok
+        assert discover(runner).disk(target.ident) is None

@@ -1,0 +1,1 @@
+"""Data files that ship with ssdmigrate (read through importlib.resources)."""

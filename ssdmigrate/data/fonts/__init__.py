@@ -1,0 +1,1 @@
+"""The bundled DejaVu Sans font, for PDF checklists (licence beside it)."""
