@@ -252,3 +252,47 @@ def _journal_tells_the_truth(
     last = order.index(stopped[0]) if stopped else first
     assert all(statuses[s] == "pending" for s in order[last + 1 :])
     assert "resume" in ran.err or name in ("fail", "busy")
+
+
+def _interrupted(cli, tmp_path: Path) -> tuple[list[str], Path]:  # type: ignore[no-untyped-def]
+    args = sim(tmp_path, "mbp2012-el-capitan")
+    assert (
+        cli(*args, "--fault", "clone:interrupt-at:20", "run", *CONFIRM).code
+        == Exit.INTERRUPTED
+    )
+    return args, tmp_path / "mbp2012-el-capitan" / "journal.json"
+
+
+def test_a_corrupt_journal_is_refused_with_its_path(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    args, path = _interrupted(cli, tmp_path)
+    path.write_text(path.read_text()[:200])  # cut short, as by a full disk
+    ran = cli(*args, "resume")
+    assert ran.code == Exit.FAILED and "corrupt" in ran.err and str(path) in ran.err
+    assert "Traceback" not in ran.err
+
+
+def test_a_journal_from_a_newer_version_is_refused(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    args, path = _interrupted(cli, tmp_path)
+    data = json.loads(path.read_text())
+    data["version"] = "9.0.0"
+    path.write_text(json.dumps(data))
+    ran = cli(*args, "resume")
+    assert ran.code == Exit.FAILED and "newer" in ran.err
+
+
+def test_a_journal_from_another_mac_is_refused(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    args, path = _interrupted(cli, tmp_path)
+    data = json.loads(path.read_text())
+    data["machine"]["boot_volume_uuid"] = "00000000-0000-0000-0000-000000000000"
+    path.write_text(json.dumps(data))
+    ran = cli(*args, "resume")
+    assert ran.code == Exit.FAILED and "another Mac" in ran.err
+    assert json.loads(path.read_text())["state"] == "interrupted"  # left as it was
+
+
+def test_status_tells_where_a_run_stands(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    args, _ = _interrupted(cli, tmp_path)
+    text = cli(*args, "status").out
+    assert "interrupted" in text and "Continue with: ssdmigrate resume" in text
+    data = cli(*args, "status", "--json").json()
+    assert data["state"] == "interrupted" and data["next_step"].startswith("clone:")
