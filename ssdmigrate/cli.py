@@ -142,7 +142,11 @@ def run_cli(argv: list[str] | None = None) -> int:
         status = cli.main(args=argv, prog_name="ssdmigrate", standalone_mode=False)
     except click.exceptions.Exit as done:
         return int(done.exit_code)
-    except click.Abort:
+    except click.Abort as exc:
+        # click turns Ctrl-C (and end of input at a prompt) into Abort.
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            click.echo("Interrupted.", err=True)
+            return Exit.INTERRUPTED
         click.echo("Aborted.", err=True)
         return Exit.FAILED
     except click.ClickException as exc:

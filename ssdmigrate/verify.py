@@ -19,6 +19,7 @@ from typing import Callable
 from ssdmigrate.errors import SsdmigrateError
 from ssdmigrate.verify_content import ContentPool, Outcome, Sampler
 from ssdmigrate.verify_excludes import DEFAULT_EXCLUDES, Excludes, build_excludes
+from ssdmigrate.verify_procs import DeferredPool, Pool, fork_context
 from ssdmigrate.verify_result import EntryError, VerifyResult, VerifyStats
 from ssdmigrate.verify_walk import Folder, TreeWalk
 
@@ -110,8 +111,18 @@ def _run_mode(result: VerifyResult, root: Folder, options: VerifyOptions) -> Non
 
 
 @contextmanager
-def _pool(result: VerifyResult, workers: int) -> Iterator[ContentPool]:
-    pool = ContentPool(workers or _default_workers(), _collector(result))
+def _pool(result: VerifyResult, workers: int) -> Iterator[Pool]:
+    report = _collector(result)
+
+    def in_process() -> Pool:
+        return ContentPool(workers or _default_workers(), report)
+
+    context = fork_context()
+    pool = (
+        in_process()
+        if context is None
+        else DeferredPool(context, workers or os.cpu_count() or 1, report, in_process)
+    )
     try:
         yield pool
     except BaseException:

@@ -319,3 +319,17 @@ def test_the_help_listing_matches_each_command(name: str) -> None:
     except ModuleNotFoundError:
         pytest.skip(f"{module} is not there yet")
     assert command.get_short_help_str(limit=200) == SHORT_HELP[name]
+
+
+def test_ctrl_c_anywhere_exits_130(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import ssdmigrate.commands.disks as disks
+
+    def interrupted(runner: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(disks, "discover", interrupted)
+    ran = cli(*sim(tmp_path, "mbp2012-el-capitan"), "disks")
+    assert ran.code == Exit.INTERRUPTED and "Interrupted." in ran.err
+    assert "Traceback" not in ran.err
