@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ssdmigrate import replay
+from ssdmigrate.adapters import diskutil
 from ssdmigrate.discovery import discover
 from ssdmigrate.model import Snapshot
 from ssdmigrate.runner import Result, Runner
@@ -36,8 +37,6 @@ def record(runner: Runner) -> Snapshot:
 
 
 def _all_disks(history: Iterable[Result]) -> list[str]:
-    from ssdmigrate.adapters import diskutil
-
     for result in history:
         if result.argv[1:] == ("list", "-plist") and result.ok:
             return list(diskutil.parse_list(result.stdout).all_disks)

@@ -184,7 +184,7 @@ def info_volume(state: SimState, disk: DiskState, part: Volume) -> dict[str, Any
         }
     )
     info.update(_filesystem(part))
-    info.update(_links(state, disk, part))
+    info.update(_links(part))
     return info
 
 
@@ -213,7 +213,7 @@ def _filesystem(part: Volume) -> dict[str, Any]:
     return extra
 
 
-def _links(state: SimState, disk: DiskState, part: Volume) -> dict[str, Any]:
+def _links(part: Volume) -> dict[str, Any]:
     """RecoveryDeviceIdentifier / BooterDeviceIdentifier, as in captures 02c and 05."""
     extra: dict[str, Any] = {}
     if part.get("recovery"):
