@@ -108,23 +108,25 @@ def test_system_profiler_drive_keys_are_real_ones(tmp_path: Path) -> None:
     assert set(drive) - {"device_serial"} <= real_keys | {"spsata_trim_support"}
 
 
+# R for the main volume: the simulator takes both of the man page's forms.
+PARTITION = [
+    "diskutil",
+    "partitionDisk",
+    "disk1",
+    "2",
+    "GPT",
+    "JHFS+",
+    "SSD Boot HD",
+    "R",
+    "JHFS+",
+    "Recovery HD",
+    "750M",
+]
+
+
 def test_partition_disk_prints_like_capture_u4(tmp_path: Path) -> None:
     runner = _runner(tmp_path)
-    result = runner.run(
-        [
-            "diskutil",
-            "partitionDisk",
-            "disk1",
-            "2",
-            "GPT",
-            "JHFS+",
-            "SSD Boot HD",
-            "R",
-            "JHFS+",
-            "Recovery HD",
-            "750M",
-        ]
-    )
+    result = runner.run(PARTITION)
     real = fixture_text("U4_diskutil_partitionDisk_gpt_jhfs_stdout.txt").splitlines()
     ours = result.stdout.splitlines()
     assert ours[:4] == [line.replace("disk3", "disk1") for line in real[:4]]
@@ -136,28 +138,13 @@ def test_partition_disk_prints_like_capture_u4(tmp_path: Path) -> None:
     assert ours[header] == "/dev/disk1 (external, physical):"
     assert ours[header + 1] == real[-4]  # the column header, to the character
     for real_line, our_line in zip(real[-3:], ours[header + 2 : header + 5]):
-        assert our_line.index("disk1") == real_line.index(
-            "disk3"
-        )  # identifiers line up
+        # The identifiers line up.
+        assert our_line.index("disk1") == real_line.index("disk3")
 
 
 def test_partition_disk_changes_what_list_shows(tmp_path: Path) -> None:
     runner = _runner(tmp_path)
-    runner.run(
-        [
-            "diskutil",
-            "partitionDisk",
-            "disk1",
-            "2",
-            "GPT",
-            "JHFS+",
-            "SSD Boot HD",
-            "R",
-            "JHFS+",
-            "Recovery HD",
-            "750M",
-        ]
-    )
+    runner.run(PARTITION)
     disk1 = _simulated(runner, "diskutil", "list", "-plist")["AllDisksAndPartitions"][1]
     parts = disk1["Partitions"]
     assert [p["VolumeName"] for p in parts] == ["EFI", "SSD Boot HD", "Recovery HD"]
