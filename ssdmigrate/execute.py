@@ -26,7 +26,14 @@ from ssdmigrate.model import Disk, Identity, Snapshot
 from ssdmigrate.plan_model import Plan, Step
 from ssdmigrate.progress import AsrProgress, Reporter
 from ssdmigrate.runner import Result, Runner
-from ssdmigrate.targeting import Names, check, locate, new_partitions, predicted
+from ssdmigrate.targeting import (
+    Names,
+    apfs_main,
+    check,
+    locate,
+    new_partitions,
+    predicted,
+)
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
@@ -180,7 +187,20 @@ class Executor:
             self.reporter.note("info", f"{self.target} is now called {disk.id}.")
             self.target = disk.id
         self._rename(disk)
+        if self.plan.era == "apfs":
+            self._rename_apfs(snapshot, disk)
         return snapshot
+
+    def _rename_apfs(self, snapshot: Snapshot, disk: Disk) -> None:
+        """On APFS the new volume lives in a container; asr renames it after
+        the volume it copies, so it is found again through the container."""
+        main = apfs_main(snapshot, disk)
+        if main is None or not main.mount_point:
+            return
+        self.main_mount = main.mount_point
+        self.names.mapping[f"/Volumes/{self.plan.new_volume_name}"] = main.mount_point
+        if self.journal.data["resolved"].get("main") != main.disk_uuid:
+            self.journal.remember("main", main.disk_uuid)
 
     def _check_mounted(self, argv: tuple[str, ...]) -> None:
         """A path under /Volumes/NAME with nothing mounted there is a folder on
@@ -311,7 +331,7 @@ class Executor:
         """Read the new layout back: EFI first, the main volume, Recovery HD last."""
         snapshot = discover(self.runner)
         disk = snapshot.disk(self.target)
-        problems = layout_problems(disk, self.plan)
+        problems = layout_problems(disk, self.plan, snapshot)
         if problems or disk is None:
             self._stop(step, "failed", "; ".join(problems))
             raise LayoutWrong(
@@ -361,13 +381,17 @@ class Executor:
         self._power = source
 
 
-def layout_problems(disk: Disk | None, plan: Plan) -> list[str]:
+def layout_problems(disk: Disk | None, plan: Plan, snapshot: Snapshot) -> list[str]:
     if disk is None:
         return ["the disk is not there"]
     problems = []
     parts = disk.partitions
     if not parts or parts[0].content != "EFI":
         problems.append("the first partition is not EFI")
+    if plan.era == "apfs":
+        if apfs_main(snapshot, disk) is None:
+            problems.append(f'no APFS container with "{plan.new_volume_name}"')
+        return problems
     found = new_partitions(disk, plan)
     if "main" not in found:
         problems.append(f'no "{plan.new_volume_name}" volume')

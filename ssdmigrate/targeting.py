@@ -121,3 +121,30 @@ def new_partitions(disk: Disk, plan: Plan) -> dict[str, Partition]:
 def predicted(plan: Plan) -> dict[str, str]:
     """Role -> the identifier the plan predicted (disk1s2, disk1s3)."""
     return {s.role: s.id for s in plan.after if s.role in ("main", "recovery")}
+
+
+def apfs_main(snapshot: Snapshot, disk: Disk) -> Partition | None:
+    """The system volume in the APFS container on `disk`: the container is found
+    through its physical store, a partition of the disk, and the volume is the
+    one without a Preboot, Recovery or VM role."""
+    stores = {p.id for p in disk.partitions if p.content == "Apple_APFS"}
+    container = next(
+        (c for c in snapshot.containers if stores & set(c.physical_stores)), None
+    )
+    holder = snapshot.disk(container.ref) if container else None
+    if container is None or holder is None:
+        return None
+    system = [v for v in container.volumes if not set(v.roles) - {"System"}]
+    return holder.partition(system[0].id) if system else None
+
+
+def apfs_roles(snapshot: Snapshot, disk: Disk) -> set[str]:
+    """The roles of the volumes in the APFS container on `disk`."""
+    stores = {p.id for p in disk.partitions if p.content == "Apple_APFS"}
+    return {
+        r
+        for c in snapshot.containers
+        if stores & set(c.physical_stores)
+        for v in c.volumes
+        for r in v.roles
+    }

@@ -22,10 +22,11 @@ from ssdmigrate.discovery import discover
 from ssdmigrate.errors import ParseError, SsdmigrateError
 from ssdmigrate.explain import explain
 from ssdmigrate.findings import Finding
-from ssdmigrate.model import Disk, Partition
+from ssdmigrate.model import Disk, Partition, Snapshot
 from ssdmigrate.plan_model import Plan
 from ssdmigrate.runner import Runner
 from ssdmigrate.sizes import gb, human
+from ssdmigrate.targeting import apfs_main, apfs_roles
 
 SCHEMA = "ssdmigrate.validate/1"
 VERSION_FILE = "System/Library/CoreServices/SystemVersion.plist"
@@ -93,9 +94,10 @@ def validate(
     runner: Runner, clone: Clone, *, sample: int = 1000, seed: int | None = None
 ) -> Validation:
     result = Validation()
-    disk = discover(runner).disk(clone.disk)
-    main = _main(disk, clone)
-    result.findings.append(_layout(disk, main, clone))
+    snapshot = discover(runner)
+    disk = snapshot.disk(clone.disk)
+    main = _main(snapshot, disk, clone)
+    result.findings.append(_layout(snapshot, disk, main, clone))
     if disk is None or main is None or not main.mount_point:
         return result
     result.mount = main.mount_point
@@ -112,9 +114,11 @@ def validate(
     return result
 
 
-def _main(disk: Disk | None, clone: Clone) -> Partition | None:
+def _main(snapshot: Snapshot, disk: Disk | None, clone: Clone) -> Partition | None:
     if disk is None:
         return None
+    if not clone.hfs:
+        return apfs_main(snapshot, disk)
     by_uuid = [
         p for p in disk.partitions if clone.main_uuid and p.disk_uuid == clone.main_uuid
     ]
@@ -123,7 +127,9 @@ def _main(disk: Disk | None, clone: Clone) -> Partition | None:
     return found[0] if found else None
 
 
-def _layout(disk: Disk | None, main: Partition | None, clone: Clone) -> Finding:
+def _layout(
+    snapshot: Snapshot, disk: Disk | None, main: Partition | None, clone: Clone
+) -> Finding:
     if disk is None:
         return f.fail(
             "clone-missing",
@@ -146,10 +152,24 @@ def _layout(disk: Disk | None, main: Partition | None, clone: Clone) -> Finding:
             f'No volume "{clone.name}" on {disk.id}.',
             "Run ssdmigrate run again.",
         )
-    return (
-        _recovery_layout(disk, clone)
-        if clone.hfs
-        else f.ok("layout", f"{disk.id}: EFI, then the APFS container with the system.")
+    return _recovery_layout(disk, clone) if clone.hfs else _apfs_layout(snapshot, disk)
+
+
+def _apfs_layout(snapshot: Snapshot, disk: Disk) -> Finding:
+    # A bootable APFS system needs Preboot and Recovery volumes beside it in
+    # its container (asr(8), RESTORING WITH APFS FILESYSTEMS).
+    missing = {"Preboot", "Recovery"} - apfs_roles(snapshot, disk)
+    if missing:
+        return f.fail(
+            "layout-apfs-roles",
+            f"The container on {disk.id} has no "
+            f"{' or '.join(sorted(missing))} volume, so it would not start.",
+            "Run ssdmigrate run again.",
+        )
+    return f.ok(
+        "layout",
+        f"{disk.id}: EFI, then the APFS container with the system, "
+        "Preboot and Recovery volumes.",
     )
 
 

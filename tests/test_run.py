@@ -296,3 +296,64 @@ def test_status_tells_where_a_run_stands(cli, tmp_path: Path) -> None:  # type: 
     assert "interrupted" in text and "Continue with: ssdmigrate resume" in text
     data = cli(*args, "status", "--json").json()
     assert data["state"] == "interrupted" and data["next_step"].startswith("clone:")
+
+
+def test_an_apfs_mac_is_cloned_into_a_container_and_starts_from_it(
+    cli, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    args = sim(tmp_path, "macmini2012-mojave")
+    ran = cli(
+        *args,
+        "run",
+        "--target",
+        "disk2",
+        "--yes",
+        "--confirm-target",
+        "disk2",
+        "--json",
+    )
+    assert ran.code == Exit.OK, ran.err
+    events = [json.loads(line) for line in ran.out.splitlines()]
+    assert events[-1] == {**events[-1], "event": "result", "ok": True}
+    containers = [
+        d
+        for d in cli(*args, "disks", "--json").json()["disks"]
+        if d["kind"] == "apfs-container" and not d["internal"]
+    ]
+    (clone,) = containers
+    assert [p["name"] for p in clone["partitions"]] == [
+        "Macintosh HD",
+        "Preboot",
+        "Recovery",
+    ]
+    assert cli(*args, "sim", "swap").code == Exit.OK
+    found = {
+        f["code"]: f["level"] for f in cli(*args, "finish", "--json").json()["findings"]
+    }
+    assert found["booted-clone"] == "ok" and found["recovery"] == "ok"
+
+
+def test_an_apfs_clone_without_recovery_fails_validation(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    args = sim(tmp_path, "macmini2012-mojave")
+    assert (
+        cli(
+            *args, "run", "--target", "disk2", "--yes", "--confirm-target", "disk2"
+        ).code
+        == Exit.OK
+    )
+    path = tmp_path / "macmini2012-mojave" / "state.json"
+    state = json.loads(path.read_text())
+    clone = next(
+        d
+        for d in state["disks"]
+        if d["kind"] == "apfs-container" and "disk2s2" in d["stores"]
+    )
+    clone["partitions"] = [
+        v for v in clone["partitions"] if "Recovery" not in v.get("roles", [])
+    ]
+    path.write_text(json.dumps(state))
+    ran = cli(*args, "validate", "--json")
+    assert ran.code == Exit.FAILED
+    assert "layout-apfs-roles" in {
+        f["code"] for f in ran.json()["findings"] if f["level"] == "fail"
+    }

@@ -12,8 +12,9 @@ from __future__ import annotations
 import shutil
 
 from ssdmigrate.sim import tree
+from ssdmigrate.sim.diskutil import mount_point_for
 from ssdmigrate.sim.mac import Call, Out
-from ssdmigrate.sim.state import DiskState, Volume
+from ssdmigrate.sim.state import DiskState, Volume, stable_uuid
 
 RATES = {"USB": 35e6, "SATA": 110e6}  # bytes per simulated second
 
@@ -97,9 +98,39 @@ def _copy(
     _pass(call, puppet, "restore", "Restoring", src, dst_disk)
     _pass(call, puppet, "verify", "Verifying", src, dst_disk)
     _clone_volume(call, src, dst)
+    if dst.get("filesystem") == "APFS":
+        _replicate_group(call, src_disk, dst)
     call.line(f"\tRestored target device is /dev/{dst['id']}.")
     call.line("\tRemounting target volume...done")
     return call.done()
+
+
+def _replicate_group(call: Call, src_disk: DiskState, dst: Volume) -> None:
+    """An APFS restore brings the Preboot and Recovery volumes along, and the
+    copy takes the source's name (asr(8), RESTORING WITH APFS FILESYSTEMS)."""
+    state = call.mac.state
+    found = state.find(dst["id"])
+    if found is None:
+        return
+    container = found[0]
+    have = {r for v in container["partitions"] for r in v.get("roles", [])}
+    for volume in src_disk["partitions"]:
+        roles = volume.get("roles") or []
+        if not roles or set(roles) & have or "VM" in roles:
+            continue
+        ident = f"{container['id']}s{len(container['partitions']) + 1}"
+        copy = {k: v for k, v in volume.items() if k not in ("mount_point",)}
+        copy.update(
+            {
+                "id": ident,
+                "size": container["size"],
+                "disk_uuid": stable_uuid(ident, "replica"),
+                "volume_uuid": stable_uuid(ident, "replica-volume"),
+            }
+        )
+        container["partitions"].append(copy)
+    dst["mount_point"] = mount_point_for(call, dst["name"])
+    state.save()
 
 
 def _status(call: Call, puppet: bool, phase: str) -> None:

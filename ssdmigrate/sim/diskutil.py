@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 from ssdmigrate import plists
+from ssdmigrate.model import APFS_VOLUME
 from ssdmigrate.sim import output
 from ssdmigrate.sim.mac import Call, Out
 from ssdmigrate.sim.state import EFI_SIZE, DiskState, Volume, stable_uuid
@@ -352,6 +353,49 @@ def _lay_out(
         }
         parts.append(_format(call, part, fmt))
     disk["partitions"] = parts
+    for part in parts:
+        if part.get("content") == "Apple_APFS":
+            _synthesize_container(call, disk, part, generation)
+
+
+def _synthesize_container(
+    call: Call, disk: DiskState, store: Volume, generation: int
+) -> None:
+    """An APFS partition holds a container, which lists as a disk of its own
+    with the volume in it (capture 03: disk1 on disk0s2)."""
+    state = call.mac.state
+    scenario = state.data["scenario"]
+    state.data["disks"] = [
+        d for d in state.disks if store["id"] not in d.get("stores", [])
+    ]
+    ident = f"disk{state.next_disk_number()}"
+    volume: Volume = {
+        "id": f"{ident}s1",
+        "name": store.pop("name"),
+        "size": store["size"],
+        "content": APFS_VOLUME,
+        "filesystem": "APFS",
+        "used": 0,
+        "roles": [],
+        "disk_uuid": stable_uuid(scenario, ident, "volume", str(generation)),
+        "volume_uuid": stable_uuid(scenario, ident, "apfs", str(generation)),
+    }
+    volume["mount_point"] = store.pop("mount_point")
+    for key in ("filesystem", "volume_uuid"):
+        store.pop(key, None)
+    state.disks.append(
+        {
+            "id": ident,
+            "kind": "apfs-container",
+            "size": store["size"],
+            "stores": [store["id"]],
+            "store_uuids": {store["id"]: store["disk_uuid"]},
+            "container_uuid": stable_uuid(
+                scenario, ident, "container", str(generation)
+            ),
+            "partitions": [volume],
+        }
+    )
 
 
 def _efi(disk: DiskState, scenario: str, generation: int) -> Volume:

@@ -8,12 +8,23 @@ from ssdmigrate.sim.state import DiskState, SimState, Volume
 
 
 def _bootable(state: SimState, disk: DiskState) -> Volume | None:
-    """The volume on the disk that bless marked as startable."""
+    """The volume on the disk, or in a container on it, that bless marked."""
     part: Volume
-    for part in disk["partitions"]:
+    for part in _volumes_on(state, disk):
         if part.get("volume_uuid") in state.data["blessed"]:
             return part
     return None
+
+
+def _volumes_on(state: SimState, disk: DiskState) -> list[Volume]:
+    ids = {p["id"] for p in disk["partitions"]}
+    inside = [
+        v
+        for d in state.disks
+        if ids & set(d.get("stores", []))
+        for v in d["partitions"]
+    ]
+    return [*disk["partitions"], *inside]
 
 
 def swap(state: SimState, start_from: str = "ssd") -> str:
@@ -76,8 +87,12 @@ def _move(old: DiskState, ssd: DiskState) -> None:
 
 
 def _renumber(state: SimState, first: DiskState, second: DiskState) -> None:
-    """The internal disk enumerates first after the restart."""
+    """The internal disk enumerates first after the restart. Both go through
+    spare numbers, so containers on them keep pointing at the right disk."""
     ids = sorted(d["id"] for d in (first, second))
+    spare = state.next_disk_number()
+    state.rename(first, f"disk{spare}")
+    state.rename(second, f"disk{spare + 1}")
     state.rename(first, ids[0])
     state.rename(second, ids[1])
     state.disks.sort(key=lambda d: int(d["id"][4:]))
