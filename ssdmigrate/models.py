@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from ssdmigrate.checklist.yamlio import (
+    SLUG,
     DataFileError,
     Fields,
     MarkedDict,
@@ -26,7 +27,6 @@ SWAP_VERDICTS = ("owner", "adapter", "no")
 
 _EXACT = re.compile(r"^[A-Za-z]+[0-9]+,[0-9]+$")
 _PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9,*?\[\]-]*$")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 _WILDCARDS = "*?["
 
 
@@ -133,7 +133,7 @@ def _families(top: Fields) -> dict[str, _Family]:
     assert block is not None  # required key, checked above
     result = {}
     for name in block.data:
-        if not _SLUG.match(name):
+        if not SLUG.match(name):
             block.fail(name, f"family name {name!r} must be lower-case-with-dashes")
         fields = block.mapping(name, f"family {name!r}")
         assert fields is not None
@@ -166,7 +166,7 @@ def _hazards(fields: Fields, *, required: bool) -> tuple[Hazard, ...]:
     for hazard in mappings(items, "hazard", ModelTableError):
         hazard.check_keys({"id", "text"}, set())
         hazard_id = hazard.text("id")
-        if not _SLUG.match(hazard_id):
+        if not SLUG.match(hazard_id):
             hazard.fail("id", f"hazard id {hazard_id!r} must be lower-case-with-dashes")
         result.append(Hazard(hazard_id, hazard.text("text")))
     return tuple(result)

@@ -7,11 +7,11 @@ several checklists share through `include:`.
 
 from __future__ import annotations
 
-import re
 import string
 from dataclasses import dataclass
 
 from ssdmigrate.checklist.yamlio import (
+    SLUG,
     DataFileError,
     Fields,
     MarkedDict,
@@ -51,7 +51,6 @@ PLACEHOLDERS: dict[str, str] = {
 STEP_KINDS = ("read-do", "do-confirm")
 NOTICE_LEVELS = ("NOTICE", "CAUTION", "WARNING")
 MAX_STEPS = 9  # working memory holds five to nine items (Gawande)
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 
 
 class ChecklistError(DataFileError):
@@ -197,7 +196,7 @@ def _checklist(fields: Fields) -> Checklist:
 
 def _slug(fields: Fields, key: str) -> str:
     value = fields.text(key)
-    if not _SLUG.match(value):
+    if not SLUG.match(value):
         fields.fail(
             key, f"{key} {value!r} must be lower-case letters, digits, dots and dashes"
         )

@@ -7,11 +7,15 @@ repeated key is an error instead of silently overwriting the first one.
 
 from __future__ import annotations
 
+import re
 from typing import Any, NoReturn
 
 import yaml
 
 from ssdmigrate.errors import SsdmigrateError
+
+# Ids in the data files: lower case, digits, dots and dashes.
+SLUG = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 
 
 class DataFileError(SsdmigrateError):
