@@ -92,10 +92,15 @@ class Journal:
     @classmethod
     def load(cls, path: Path) -> Journal | None:
         """The journal at path, or None when there is none. A bad one is refused."""
-        if not path.exists():
-            return None
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except PermissionError as exc:
+            raise JournalError(
+                f"the journal {path} can only be read by root",
+                remedy="Run the command with sudo.",
+            ) from exc
         except (OSError, ValueError) as exc:
             raise JournalError(
                 f"the journal {path} is corrupt ({exc})", remedy=_inspect_remedy(path)

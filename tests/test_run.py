@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -357,3 +358,21 @@ def test_an_apfs_clone_without_recovery_fails_validation(cli, tmp_path: Path) ->
     assert "layout-apfs-roles" in {
         f["code"] for f in ran.json()["findings"] if f["level"] == "fail"
     }
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "seteuid") or os.geteuid() != 0, reason="needs root to switch users"
+)
+def test_a_journal_only_root_can_read_says_to_use_sudo(tmp_path: Path) -> None:
+    from ssdmigrate.journal import Journal, JournalError
+
+    path = tmp_path / "journal.json"
+    path.write_text("{}")
+    path.chmod(0o600)
+    tmp_path.chmod(0o755)
+    os.seteuid(65534)
+    try:
+        with pytest.raises(JournalError, match="only be read by root"):
+            Journal.load(path)
+    finally:
+        os.seteuid(0)
