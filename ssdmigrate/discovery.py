@@ -46,25 +46,38 @@ class _Found:
 
 
 def discover(runner: Runner) -> Snapshot:
+    found, media, disks = _read_disks(runner)
+    boot = find_boot(disks, found.infos, found.containers)
+    if boot.volume is None:
+        found.notes.append(
+            "no volume is mounted at /: this is not the running Mac's view"
+        )
+    return Snapshot(
+        machine=machine_facts(runner, found.notes),
+        disks=disks,
+        boot=boot,
+        containers=found.containers,
+        media=media,
+        notes=tuple(found.notes),
+    )
+
+
+def describe_volume(runner: Runner, mount_point: str) -> Boot:
+    """What discovery tells of the boot volume, for another mounted volume (a
+    system that is not running, such as the real-Mac suite's source image)."""
+    found, _, disks = _read_disks(runner)
+    return find_boot(disks, found.infos, found.containers, mount_point)
+
+
+def _read_disks(runner: Runner) -> tuple[_Found, tuple[Media, ...], tuple[Disk, ...]]:
     listing = diskutil.parse_list(runner.run(diskutil.list_argv()).stdout)
     notes: list[str] = []
     infos = {ident: _info(runner, ident, notes) for ident in _wanted(listing)}
     containers = _containers(runner, listing, notes)
     found = _Found(listing, infos, containers, notes)
-
     media = _media(runner, notes)
     disks = tuple(_with_serial(_disk(entry, found), media) for entry in listing.disks)
-    boot = find_boot(disks, infos, containers)
-    if boot.volume is None:
-        notes.append("no volume is mounted at /: this is not the running Mac's view")
-    return Snapshot(
-        machine=machine_facts(runner, notes),
-        disks=disks,
-        boot=boot,
-        containers=containers,
-        media=media,
-        notes=tuple(notes),
-    )
+    return found, media, disks
 
 
 def _with_serial(disk: Disk, media: tuple[Media, ...]) -> Disk:
@@ -199,9 +212,10 @@ def find_boot(
     disks: tuple[Disk, ...],
     infos: dict[str, Reader | None],
     containers: tuple[ApfsContainer, ...],
+    mount_point: str = "/",
 ) -> Boot:
-    """The volume mounted at /, and every physical disk behind it."""
-    volume, owner = _root(disks)
+    """The volume mounted at / (or mount_point), and every physical disk behind it."""
+    volume, owner = _mounted_at(disks, mount_point)
     if volume is None or owner is None:
         return Boot(volume=None)
     info = infos.get(volume.id) or Reader({}, volume.id)
@@ -226,10 +240,12 @@ def find_boot(
     )
 
 
-def _root(disks: tuple[Disk, ...]) -> tuple[Partition | None, Disk | None]:
+def _mounted_at(
+    disks: tuple[Disk, ...], mount_point: str
+) -> tuple[Partition | None, Disk | None]:
     for disk in disks:
         for part in disk.partitions:
-            if part.mount_point == "/":
+            if part.mount_point == mount_point:
                 return part, disk
     return None, None
 

@@ -214,3 +214,20 @@ def test_pre_sierra_disk_without_virtual_or_physical(tmp_path: Path) -> None:
     snapshot = _discover(tmp_path, {LIST: listing, _info("disk3"): plists.dumps(info)})
     reader = snapshot.disk("disk3")  # type: ignore[attr-defined]
     assert (reader.kind, reader.internal, reader.bus) == ("physical", True, "USB")
+
+
+def test_another_mounted_volume_is_described_like_the_boot_volume(
+    tmp_path: Path,
+) -> None:
+    from ssdmigrate.discovery import describe_volume
+    from ssdmigrate.sim.backend import SimBackend
+
+    runner = Runner(SimBackend.open("two-external-disks", tmp_path / "sim"))
+    other = describe_volume(runner, "/Volumes/Photos Backup")
+    assert (other.volume, other.disks, other.name) == (
+        "disk2s2",
+        ("disk2",),
+        "Photos Backup",
+    )
+    assert other.filesystem == "Journaled HFS+" and other.recovery is None
+    assert describe_volume(runner, "/Volumes/Nothing").volume is None

@@ -15,6 +15,7 @@ import pytest
 
 from ssdmigrate import plan_layout
 from ssdmigrate.discovery import discover
+from ssdmigrate.errors import SsdmigrateError
 from ssdmigrate.explain import explain
 from ssdmigrate.replay import write_bundle
 from ssdmigrate.runner import MacBackend, Runner
@@ -220,3 +221,68 @@ def test_a_target_detached_mid_copy_fails_clearly(
         )
         assert not result.ok
         assert discover(runner).disk(target.ident) is None
+
+
+def test_the_run_journal_and_resume_on_images(
+    runner: Runner, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The executor on real tools: a plan whose source is an unmounted image
+    volume (block copy with asr), stopped by Ctrl-C during the copy, then
+    resumed from the journal. Only the suite builds such a plan; the tool's own
+    plan always copies the running system."""
+    from dataclasses import replace
+    from datetime import datetime
+
+    from ssdmigrate.discovery import describe_volume
+    from ssdmigrate.execute import Executor
+    from ssdmigrate.journal import Journal, machine_key
+    from ssdmigrate.plan_facts import PlanOptions
+    from ssdmigrate.plan_gather import gather_facts
+    from ssdmigrate.planner import build_plan
+    from ssdmigrate.progress import PlainLines
+
+    folder = tmp_path_factory.mktemp("journal")
+    with Lab(runner, tmp_path_factory.mktemp("run")) as images:
+        source = images.image(ImageSpec("ssdm system", 400, "JHFS+"), mount=True)
+        assert source.mount_point
+        tree.build(
+            Path(source.mount_point), "system", {"version": "10.13.6", "build": "17G66"}
+        )
+        target = images.image(ImageSpec("ssdm ssd", 2000), mount=False)
+
+        snapshot = discover(runner)
+        view = describe_volume(runner, source.mount_point)
+        facts = gather_facts(runner, snapshot, datetime.now())
+        facts = replace(facts, snapshot=replace(snapshot, boot=view), source_live=False)
+        plan = build_plan(
+            facts, PlanOptions(target=target.ident, allow_image_target=True)
+        )
+        assert plan.target is not None and [s.id for s in plan.steps if s.id == "clone"]
+        disk = snapshot.disk(target.ident)
+        assert disk is not None
+        journal = Journal.start(
+            folder / "journal.json",
+            plan,
+            machine_key(snapshot.machine.model, view.uuid),
+            disk.identity(),
+            None,
+        )
+
+        class StopDuringCopy(PlainLines):
+            def progress(
+                self, step: str, fraction: float, done: int | None, total: int | None
+            ) -> None:
+                if step == "clone" and fraction > 0:
+                    raise KeyboardInterrupt
+                super().progress(step, fraction, done, total)
+
+        with pytest.raises(SsdmigrateError):  # Interrupted
+            Executor(runner, journal, StopDuringCopy()).run()
+        stopped = Journal.load(folder / "journal.json")
+        assert stopped is not None and stopped.state == "interrupted"
+        assert stopped.step("clone")["status"] == "interrupted"
+
+        Executor(runner, stopped, PlainLines(), follow_identity=True).run()
+        done = Journal.load(folder / "journal.json")
+        assert done is not None and done.state == "done"
+        assert {s["status"] for s in done.data["steps"]} == {"done"}
