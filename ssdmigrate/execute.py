@@ -19,7 +19,7 @@ from typing import Any
 
 from ssdmigrate.adapters import sysinfo
 from ssdmigrate.discovery import discover
-from ssdmigrate.errors import Interrupted, Refused, SsdmigrateError
+from ssdmigrate.errors import CommandFailed, Interrupted, Refused, SsdmigrateError
 from ssdmigrate.explain import explain
 from ssdmigrate.journal import Journal
 from ssdmigrate.model import Disk, Identity, Snapshot
@@ -413,8 +413,6 @@ def layout_problems(disk: Disk | None, plan: Plan, snapshot: Snapshot) -> list[s
 
 def result_text(result: Result) -> str:
     """The failed command and what it printed, for the message under the remedy."""
-    from ssdmigrate.errors import CommandFailed
-
     return CommandFailed(
         result.argv, result.returncode, result.stdout, result.stderr
     ).format()

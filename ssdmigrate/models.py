@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 
+from ssdmigrate.adapters.sysinfo import MODEL_ID
 from ssdmigrate.checklist.yamlio import (
     SLUG,
     DataFileError,
@@ -25,7 +26,6 @@ from ssdmigrate.checklist.yamlio import (
 DRIVE_KINDS = ("sata-2.5", "sata-3.5", "blade", "zif-1.8", "soldered")
 SWAP_VERDICTS = ("owner", "adapter", "no")
 
-_EXACT = re.compile(r"^[A-Za-z]+[0-9]+,[0-9]+$")
 _PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9,*?\[\]-]*$")
 _WILDCARDS = "*?["
 
@@ -173,7 +173,7 @@ def _hazards(fields: Fields, *, required: bool) -> tuple[Hazard, ...]:
 
 
 def _model(models: Fields, key: str, families: dict[str, _Family]) -> ModelInfo:
-    if not (_EXACT.match(key) or (is_pattern(key) and _PATTERN.match(key))):
+    if not (MODEL_ID.match(key) or (is_pattern(key) and _PATTERN.match(key))):
         models.fail(key, f"{key!r} is not a model identifier such as MacBookPro9,2")
     fields = models.mapping(key, f"model {key!r}")
     assert fields is not None

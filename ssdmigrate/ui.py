@@ -51,9 +51,3 @@ def json_text(obj: Any) -> str:
 
 def print_json(obj: Any) -> None:
     click.echo(json_text(obj), nl=False)
-
-
-def status(app: App, message: str) -> None:
-    """A progress or status line on stderr, silent under -q."""
-    if app.verbosity >= 0:
-        click.echo(message, err=True)

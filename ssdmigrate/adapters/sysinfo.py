@@ -36,7 +36,8 @@ def parse_sw_vers(text: str) -> dict[str, str]:
     return fields
 
 
-_MODEL = re.compile(r"^[A-Za-z]+[0-9]+,[0-9]+$")
+# A model identifier: letters, then major,minor (MacBookPro9,2).
+MODEL_ID = re.compile(r"^[A-Za-z]+[0-9]+,[0-9]+$")
 
 
 def parse_model(text: str) -> str:
@@ -44,7 +45,7 @@ def parse_model(text: str) -> str:
     value = text.strip()
     if value.startswith("hw.model:"):  # without -n; accepted all the same
         value = value.split(":", 1)[1].strip()
-    if not _MODEL.match(value):
+    if not MODEL_ID.match(value):
         raise ParseError("the Mac's model (sysctl hw.model)", f"unexpected {value!r}")
     return value
 

@@ -12,20 +12,15 @@ from ssdmigrate import ui
 from ssdmigrate.app import App
 from ssdmigrate.discovery import discover
 from ssdmigrate.model import APFS_CONTAINER, APFS_VOLUME, Disk, Snapshot
+from ssdmigrate.plan_target import problems
 from ssdmigrate.sizes import human
 
 SCHEMA = "ssdmigrate.disks/1"
 
 
 def candidate(disk: Disk, snapshot: Snapshot) -> bool:
-    """Could this disk be erased for the new system? Unknown never counts."""
-    return (
-        disk.physical
-        and disk.info_ok
-        and disk.internal is False
-        and disk.id not in snapshot.boot.disks
-        and snapshot.boot.volume is not None
-    )
+    """Could this disk be erased for the new system? The planner's rules decide."""
+    return disk.physical and not problems(snapshot, disk)
 
 
 def to_json(snapshot: Snapshot) -> dict[str, Any]:
